@@ -1,0 +1,209 @@
+import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  deadLetterTopic, parseEvent, type EventEnvelope, type EventType, type PayloadOf, type TopicName,
+} from '@helpdesk/contracts';
+import { isTransientDatabaseError } from '@helpdesk/persistence';
+import { HEADER_DLQ_REASON, runWithCorrelation } from './correlation';
+import type { RelayLogger } from './outbox-relay';
+
+export interface HandlerContext {
+  /** The transaction the inbox row is written in: write state and outbox rows through it. */
+  manager: EntityManager;
+}
+
+export type EventHandler<T extends EventType> = (event: EventEnvelope<T, PayloadOf<T>>, context: HandlerContext) => Promise<void>;
+export type EventHandlers = { [K in EventType]?: EventHandler<K> };
+
+/** Thrown by a handler for an event that can never succeed: it goes to the dead-letter topic at once. */
+export class PermanentEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentEventError';
+  }
+}
+
+export interface EventConsumerOptions {
+  /** Consumer name: the inbox key and, with the group prefix, the Kafka group id. */
+  name: string;
+  topics: TopicName[];
+  handlers: EventHandlers;
+  groupPrefix: string;
+  schema: string;
+  /** Attempts for a handler error that is not a transient infrastructure failure. */
+  maxAttempts?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+export interface ConsumerObserver {
+  processed(consumer: string, type: string, outcome: 'ok' | 'duplicate' | 'dead-lettered' | 'retried'): void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Validates every message, processes it at most once per consumer through the inbox table,
+ * retries transient failures with back-off, and dead-letters what can never be processed.
+ */
+export class EventConsumer {
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private joined: Promise<void> | undefined;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly deadLetterProducer: () => Promise<Producer>,
+    private readonly options: EventConsumerOptions,
+    private readonly logger: RelayLogger,
+    private readonly observer?: ConsumerObserver,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  get groupId(): string {
+    return `${this.options.groupPrefix}${this.options.name}`;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      // A member lost with a crashed broker or process blocks rebalancing until its session expires:
+      // keep that short so partitions move on within seconds.
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => true },
+    });
+    this.consumer = consumer;
+    this.joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.warn('consumer crashed', { consumer: this.options.name, error: payload.error.message, restarting: payload.restart });
+      // kafkajs gives up on some errors (e.g. the broker gone during a rebalance): start afresh ourselves.
+      if (!payload.restart && !this.stopping) setTimeout(() => void this.restart(), 1000);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        await this.handle(topic, partition, message, heartbeat);
+      },
+    });
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    const old = this.consumer;
+    this.consumer = undefined;
+    await old?.disconnect().catch(() => undefined);
+    try {
+      await this.start();
+    } catch (err) {
+      this.logger.warn('consumer restart failed; retrying', { consumer: this.options.name, err: String(err) });
+      setTimeout(() => void this.restart(), 2000);
+    }
+  }
+
+  /** Leaves the group so partitions move to other replicas at once. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+  }
+
+  /** Resolves once the consumer has joined its group and been given partitions. */
+  waitUntilJoined(timeoutMs = 60_000): Promise<void> {
+    const joined = this.joined;
+    if (!joined) return Promise.reject(new Error('consumer not started'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.groupId} did not join within ${timeoutMs} ms`)), timeoutMs);
+      void joined.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const raw = message.value?.toString('utf8') ?? '';
+    let event: EventEnvelope;
+    try {
+      event = parseEvent(JSON.parse(raw) as unknown);
+    } catch (err) {
+      await this.deadLetter(topic, partition, message, `invalid event: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const handler = this.options.handlers[event.type as EventType] as EventHandler<EventType> | undefined;
+    if (!handler) return;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await runWithCorrelation(
+          { correlationId: event.correlationId, causationId: event.id, tenantId: event.tenantId },
+          () => this.processOnce(event as EventEnvelope<EventType, PayloadOf<EventType>>, handler),
+        );
+        this.observer?.processed(this.options.name, event.type, outcome);
+        return;
+      } catch (err) {
+        const transient = isTransientDatabaseError(err);
+        if (err instanceof PermanentEventError || (!transient && attempt >= this.maxAttempts)) {
+          await this.deadLetter(topic, partition, message, `${event.type} failed after ${attempt} attempt(s): ${String(err)}`);
+          return;
+        }
+        this.observer?.processed(this.options.name, event.type, 'retried');
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.logger.warn('event handling failed; retrying', { consumer: this.options.name, type: event.type, attempt, err: String(err) });
+        }
+        if (this.stopping) throw err;
+        await sleep(Math.min(100 * 2 ** Math.min(attempt, 7), 10_000));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async processOnce(event: EventEnvelope<EventType, PayloadOf<EventType>>, handler: EventHandler<EventType>): Promise<'ok' | 'duplicate'> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO "${this.options.schema}"."inbox" ("consumer", "event_id", "tenant_id", "event_type")
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING "event_id"`,
+        [this.groupId, event.id, event.tenantId, event.type],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      await handler(event, { manager });
+      return 'ok';
+    });
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    this.logger.error('event dead-lettered', { topic, partition, offset: message.offset, consumer: this.options.name, reason });
+    const headers: IHeaders = {
+      ...(message.headers ?? {}),
+      [HEADER_DLQ_REASON]: reason.slice(0, 2000),
+      'dlq-original-topic': topic,
+      'dlq-original-partition': String(partition),
+      'dlq-original-offset': message.offset,
+      'dlq-consumer': this.options.name,
+    };
+    // Retry until the dead letter is written: dropping it would lose the message.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const producer = await this.deadLetterProducer();
+        await producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+        this.observer?.processed(this.options.name, 'unknown', 'dead-lettered');
+        return;
+      } catch (err) {
+        if (this.stopping) throw err;
+        await sleep(Math.min(200 * 2 ** Math.min(attempt, 6), 10_000));
+      }
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './infrastructure';
+export * from './eventually';
+export * from './services';

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** What feedback keeps of a ticket to reach its customer again. */
+export interface TicketContext {
+  readonly tenantId: string;
+  readonly ticketId: string;
+  readonly customerId: string;
+  readonly conversationId: string;
+  readonly channel: string;
+  readonly language: string;
+  /** Set when this ticket is the follow-up triage opened for one of feedback's follow-up requests. */
+  readonly followUpId: string | null;
+  readonly createdAt: Date;
+}
+
+interface TicketContextRow {
+  tenant_id: string;
+  ticket_id: string;
+  customer_id: string;
+  conversation_id: string;
+  channel: string;
+  language: string;
+  follow_up_id: string | null;
+  created_at: Date;
+}
+
+const toContext = (row: TicketContextRow): TicketContext => ({
+  tenantId: row.tenant_id,
+  ticketId: row.ticket_id,
+  customerId: row.customer_id,
+  conversationId: row.conversation_id,
+  channel: row.channel,
+  language: row.language,
+  followUpId: row.follow_up_id,
+  createdAt: row.created_at,
+});
+
+@Injectable()
+export class TicketContextRepository {
+  /** Inserts once per ticket; a redelivered ticket.created changes nothing. */
+  async insert(manager: EntityManager, context: TicketContext): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO "feedback"."ticket_contexts"
+         ("tenant_id", "ticket_id", "customer_id", "conversation_id", "channel", "language", "follow_up_id", "created_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING RETURNING "ticket_id"`,
+      [
+        context.tenantId,
+        context.ticketId,
+        context.customerId,
+        context.conversationId,
+        context.channel,
+        context.language,
+        context.followUpId,
+        context.createdAt,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  async find(manager: EntityManager, tenantId: string, ticketId: string): Promise<TicketContext | null> {
+    const rows: TicketContextRow[] = await manager.query(
+      `SELECT * FROM "feedback"."ticket_contexts" WHERE "tenant_id" = $1 AND "ticket_id" = $2`,
+      [tenantId, ticketId],
+    );
+    return rows[0] === undefined ? null : toContext(rows[0]);
+  }
+
+  /** The conversation's newest ticket that is not itself a follow-up. */
+  async latestOfConversation(
+    manager: EntityManager,
+    tenantId: string,
+    conversationId: string,
+  ): Promise<TicketContext | null> {
+    const rows: TicketContextRow[] = await manager.query(
+      `SELECT * FROM "feedback"."ticket_contexts"
+       WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_id" IS NULL
+       ORDER BY "created_at" DESC LIMIT 1`,
+      [tenantId, conversationId],
+    );
+    return rows[0] === undefined ? null : toContext(rows[0]);
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { EventEnvelope } from '@helpdesk/contracts';
+import { isWebhookEventType, patternsSelecting } from '../domain/webhooks/webhook-subscription';
+import { WebhookDeliveryRepository } from '../infrastructure/webhooks/webhook-delivery.repository';
+
+/**
+ * Queues an event for every subscription of its tenant that selects it, in the consumer's
+ * transaction: the inbox row and the deliveries commit together, so each subscription gets
+ * exactly one delivery per event however often Kafka hands the event over.
+ */
+@Injectable()
+export class EnqueueWebhookDeliveriesUseCase {
+  constructor(private readonly deliveries: WebhookDeliveryRepository) {}
+
+  /** Returns how many deliveries were queued. */
+  async execute(manager: EntityManager, event: EventEnvelope<string, unknown>): Promise<number> {
+    if (!isWebhookEventType(event.type)) return 0;
+    const ids = await this.deliveries.enqueue(
+      manager,
+      {
+        tenantId: event.tenantId,
+        eventId: event.id,
+        eventType: event.type,
+        occurredAt: event.occurredAt,
+        aggregateId: event.aggregateId,
+        payload: event.payload,
+      },
+      patternsSelecting(event.type),
+    );
+    return ids.length;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './confidence';
+export * from './knowledge-search-engine';
+export * from './porter-stemmer';
+export * from './search-document';
+export * from './search.exception';
+export * from './snippet-builder';
+export * from './synonym-expander';
+export { primaryLanguage, type RankingOptions, type TenantIndexStats } from './tenant-search-index';
+export * from './text-analyzer';
+export * from './word-segmenter';

@@ -1,0 +1,5 @@
+import { Initial1763900000000 } from './1763900000000-Initial';
+import { TicketWorkflow1764000000000 } from './1764000000000-TicketWorkflow';
+
+/** Every migration of this service, in order; never edit one that has landed. */
+export const TRIAGE_MIGRATIONS = [Initial1763900000000, TicketWorkflow1764000000000];

@@ -1,0 +1,121 @@
+import { majorityBaseline, scoreLabels, stratifiedSplit } from './classification-metrics';
+import { TextModel, TextModelError } from './text-model';
+import { DEFAULT_TRAINING_CONFIG, fitTextModel, trainModel, type LabeledText, type TrainingExample } from './text-model-training';
+
+const topics: Record<string, string[]> = {
+  billing: ['invoice', 'refund', 'charged', 'payment', 'receipt', '退款', '发票', '扣费'],
+  access: ['password', 'login', 'locked', 'reset', 'account', '登录', '密码', '账号'],
+  delivery: ['parcel', 'shipping', 'courier', 'tracking', 'late', '快递', '物流', '配送'],
+};
+
+/** Deterministic synthetic tickets: each mixes words of its topic with shared filler. */
+function examples(perLabel: number): TrainingExample[] {
+  const filler = ['hello', 'please', 'help', 'today', 'thanks', '你好', '谢谢'];
+  const out: TrainingExample[] = [];
+  for (const [queue, words] of Object.entries(topics)) {
+    for (let i = 0; i < perLabel; i++) {
+      const pick = (k: number) => words[(i * 7 + k * 3) % words.length] ?? '';
+      out.push({ body: `${filler[i % filler.length]} ${pick(0)} ${pick(1)} ${filler[(i + 3) % filler.length]} ${pick(2)}`, queue });
+    }
+  }
+  return out;
+}
+
+function codeOf(action: () => unknown): string | undefined {
+  try {
+    action();
+  } catch (error) {
+    return error instanceof TextModelError ? error.code : 'not a TextModelError';
+  }
+  return undefined;
+}
+
+describe('trainModel', () => {
+  const model = trainModel(examples(30), 'queue');
+
+  it('learns the queue of unseen tickets in English and Chinese', () => {
+    expect(model.predict('I need a refund for this invoice').label).toBe('billing');
+    expect(model.predict('忘记密码，无法登录账号').label).toBe('access');
+    expect(model.predict('where is my parcel, tracking shows late').label).toBe('delivery');
+    expect(model.predict('快递物流太慢').probability).toBeGreaterThan(1 / 3);
+  });
+
+  it('stores held-out figures beside the majority baseline', () => {
+    const evaluation = model.evaluation;
+    expect(evaluation?.heldOutExamples).toBe(18);
+    expect(evaluation?.metrics.macroF1).toBeGreaterThan(evaluation?.majorityBaseline.macroF1 ?? 1);
+    expect(Object.keys(evaluation?.metrics.perClass ?? {}).sort()).toEqual(['access', 'billing', 'delivery']);
+  });
+
+  it('is deterministic and versioned by its data', () => {
+    const again = trainModel(examples(30), 'queue');
+    expect(again.version).toBe(model.version);
+    expect(Array.from(again.weights.slice(0, 5000))).toEqual(Array.from(model.weights.slice(0, 5000)));
+    expect(trainModel(examples(29), 'queue').version).not.toBe(model.version);
+  });
+
+  it('treats a later example for the same text as a correction', () => {
+    const base = examples(10);
+    const first = base[0];
+    const corrected = trainModel([...base, { body: first?.body ?? '', queue: 'delivery' }], 'queue');
+    const uniqueTexts = new Set(base.map((e) => e.body)).size;
+    expect(corrected.trainedOn).toBe(uniqueTexts);
+    expect(trainModel([...base, { body: 'a brand new text', queue: 'delivery' }], 'queue').trainedOn).toBe(uniqueTexts + 1);
+  });
+
+  it('round-trips through JSON with identical predictions', () => {
+    const restored = TextModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    for (const text of ['refund please', '登录不了', 'courier lost it']) {
+      expect(restored.predict(text)).toEqual(model.predict(text));
+    }
+    expect(restored.evaluation?.metrics.macroF1).toBe(model.evaluation?.metrics.macroF1);
+  });
+
+  it('explains a prediction with the words that drove it', () => {
+    const explained = model.explain('refund my invoice');
+    expect(explained.label).toBe('billing');
+    expect(explained.evidence.map((e) => e.feature)).toEqual(expect.arrayContaining(['refund']));
+  });
+
+  it('rejects unusable training sets and malformed models with typed errors', () => {
+    expect(() => trainModel([{ body: 'a', queue: 'x' }], 'queue')).toThrow(TextModelError);
+    expect(codeOf(() => trainModel(examples(5).map((e) => ({ ...e, queue: 'same' })), 'queue'))).toBe('SINGLE_LABEL');
+    expect(codeOf(() => TextModel.fromJSON({ format: 'nope' }))).toBe('INVALID_MODEL');
+    const json = model.toJSON();
+    expect(() => TextModel.fromJSON({ ...json, weights: { rows: json.weights.rows, values: 'AAAA' } })).toThrow(TextModelError);
+    expect(() => TextModel.fromJSON({ ...json, bias: [1] })).toThrow(TextModelError);
+  });
+});
+
+describe('complement naive Bayes', () => {
+  it('separates the same topics', () => {
+    const docs: LabeledText[] = examples(20).map((e) => ({ text: e.body, label: e.queue ?? '' }));
+    const model = fitTextModel(docs, { ...DEFAULT_TRAINING_CONFIG, algorithm: 'complement-naive-bayes' }, 'queue');
+    expect(model.predict('refund the payment').label).toBe('billing');
+    expect(model.predict('密码重置').label).toBe('access');
+  });
+});
+
+describe('metrics', () => {
+  it('computes accuracy, per-class and macro F1', () => {
+    const m = scoreLabels(['a', 'a', 'b', 'b'], ['a', 'b', 'b', 'b']);
+    expect(m.accuracy).toBe(0.75);
+    expect(m.perClass['a']?.f1).toBeCloseTo(2 / 3);
+    expect(m.perClass['b']?.f1).toBeCloseTo(0.8);
+    expect(m.macroF1).toBeCloseTo((2 / 3 + 0.8) / 2);
+  });
+
+  it('scores the majority baseline', () => {
+    const m = majorityBaseline(['a', 'a', 'b'], ['a', 'b', 'b', 'b']);
+    expect(m.accuracy).toBe(0.25);
+    expect(m.perClass['b']?.f1).toBe(0);
+  });
+
+  it('splits stratified and reproducibly, keeping rare classes in the held-out part', () => {
+    const items = [...Array.from({ length: 50 }, () => 'big'), 'rare', 'rare'];
+    const { train, heldOut } = stratifiedSplit(items, (x) => x, 0.2, 7);
+    expect(heldOut.filter((x) => x === 'rare')).toHaveLength(1);
+    expect(heldOut.filter((x) => x === 'big')).toHaveLength(10);
+    expect(train).toHaveLength(41);
+  });
+});

@@ -1,0 +1,279 @@
+import { DEFAULT_FEATURE_HASHING, FeatureHasher, SparseVector, type FeatureHashingOptions } from '@helpdesk/text';
+import type { LabelMetrics } from './classification-metrics';
+
+export type TextModelAlgorithm = 'logistic-regression' | 'complement-naive-bayes';
+
+/** Held-out figures stored with a model, so a tenant can see what it is worth before trusting it. */
+export interface HeldOutEvaluation {
+  readonly trainExamples: number;
+  readonly heldOutExamples: number;
+  readonly metrics: LabelMetrics;
+  readonly majorityBaseline: LabelMetrics;
+  readonly majorityLabel: string;
+}
+
+export interface TextModelJson {
+  readonly format: 'helpdesk.text-model/1';
+  readonly version: string;
+  readonly target: string;
+  readonly algorithm: TextModelAlgorithm;
+  readonly labels: readonly string[];
+  readonly features: FeatureHashingOptions;
+  readonly bias: readonly number[];
+  /** Rows of the weight matrix that are not all zero: feature indices and their per-label weights, base64. */
+  readonly weights: { readonly rows: string; readonly values: string };
+  readonly trainedOn: number;
+  readonly evaluation?: HeldOutEvaluation;
+}
+
+export interface Prediction {
+  readonly label: string;
+  readonly probability: number;
+}
+
+export interface ExplainedPrediction extends Prediction {
+  /** Features that pushed hardest towards the predicted label, strongest first. */
+  readonly evidence: readonly { feature: string; weight: number }[];
+}
+
+export class TextModelError extends Error {
+  constructor(
+    readonly code: 'INVALID_MODEL' | 'TOO_FEW_EXAMPLES' | 'SINGLE_LABEL',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TextModelError';
+  }
+}
+
+/**
+ * A linear classifier over hashed text features: score(label) = bias + Σ weight(feature, label). The same
+ * predictor serves logistic regression and complement naive Bayes; only training differs.
+ */
+export class TextModel {
+  private readonly hasher: FeatureHasher;
+  private readonly buffer = new SparseVector(512);
+  private readonly scores: Float64Array;
+
+  constructor(
+    readonly version: string,
+    readonly target: string,
+    readonly algorithm: TextModelAlgorithm,
+    readonly labels: readonly string[],
+    readonly features: FeatureHashingOptions,
+    /** Row-major: weights[feature * labels.length + label]. */
+    readonly weights: Float32Array,
+    readonly bias: Float64Array,
+    readonly trainedOn: number,
+    readonly evaluation?: HeldOutEvaluation,
+  ) {
+    this.hasher = new FeatureHasher(features);
+    this.scores = new Float64Array(labels.length);
+    if (weights.length !== features.dimension * labels.length || bias.length !== labels.length) {
+      throw new TextModelError('INVALID_MODEL', 'weight matrix does not match dimension × labels');
+    }
+  }
+
+  withEvaluation(evaluation: HeldOutEvaluation, version = this.version): TextModel {
+    return new TextModel(version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, evaluation);
+  }
+
+  withBias(bias: Float64Array): TextModel {
+    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, bias, this.trainedOn, this.evaluation);
+  }
+
+  vectorize(text: string, out?: SparseVector): SparseVector {
+    return this.hasher.vectorize(text, out);
+  }
+
+  /** Raw label scores of a vectorised text, written into `out`. */
+  scoreVector(vector: SparseVector, out: Float64Array = new Float64Array(this.labels.length)): Float64Array {
+    const k = this.labels.length;
+    out.set(this.bias);
+    const { indices, values, size } = vector;
+    const w = this.weights;
+    for (let j = 0; j < size; j++) {
+      const row = (indices[j] ?? 0) * k;
+      const v = values[j] ?? 0;
+      for (let c = 0; c < k; c++) out[c] = (out[c] ?? 0) + v * (w[row + c] ?? 0);
+    }
+    return out;
+  }
+
+  predict(text: string): Prediction {
+    const scores = this.scoreVector(this.hasher.vectorize(text, this.buffer), this.scores);
+    return this.pickBest(scores);
+  }
+
+  /** Probabilities for every label (softmax of the scores), in `labels` order. */
+  probabilities(text: string): number[] {
+    const scores = this.scoreVector(this.hasher.vectorize(text, this.buffer), this.scores);
+    return softmax(scores);
+  }
+
+  /**
+   * The prediction with the features that pushed hardest towards it (relative to the mean over labels:
+   * what makes this label win, not what all labels share). Names are rebuilt only for the winners.
+   */
+  explain(text: string, top = 3, minProbability = 0): ExplainedPrediction {
+    const vector = this.hasher.vectorize(text, this.buffer);
+    const best = this.pickBest(this.scoreVector(vector, this.scores));
+    // Callers that ignore unconfident predictions need no evidence for them.
+    if (best.probability < minProbability) return { ...best, evidence: [] };
+    const c = this.labels.indexOf(best.label);
+    const k = this.labels.length;
+    // Keep the strongest few in small arrays: this runs per classified ticket.
+    const topIndex: number[] = [];
+    const topWeight: number[] = [];
+    for (let j = 0; j < vector.size; j++) {
+      const index = vector.indices[j] ?? 0;
+      if (topIndex.includes(index)) continue;
+      let mean = 0;
+      for (let l = 0; l < k; l++) mean += this.weights[index * k + l] ?? 0;
+      const w = ((this.weights[index * k + c] ?? 0) - mean / k) * (vector.values[j] ?? 0);
+      if (w <= 0) continue;
+      let at = topWeight.length;
+      while (at > 0 && (topWeight[at - 1] ?? 0) < w) at--;
+      if (at >= top) continue;
+      topIndex.splice(at, 0, index);
+      topWeight.splice(at, 0, w);
+      if (topIndex.length > top) {
+        topIndex.pop();
+        topWeight.pop();
+      }
+    }
+    const names = this.hasher.namesOf(text, topIndex);
+    const evidence = topIndex.map((index, i) => ({ feature: names.get(index) ?? `#${index}`, weight: round(topWeight[i] ?? 0) }));
+    return { ...best, evidence };
+  }
+
+  private pickBest(scores: Float64Array): Prediction {
+    let best = 0;
+    let max = -Infinity;
+    for (let c = 0; c < scores.length; c++) {
+      const s = scores[c] ?? -Infinity;
+      if (s > max) {
+        max = s;
+        best = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < scores.length; c++) sum += Math.exp((scores[c] ?? 0) - max);
+    return { label: this.labels[best] ?? '', probability: 1 / sum };
+  }
+
+  toJSON(): TextModelJson {
+    const k = this.labels.length;
+    const rows: number[] = [];
+    for (let i = 0; i < this.features.dimension; i++) {
+      for (let c = 0; c < k; c++) {
+        if (this.weights[i * k + c] !== 0) {
+          rows.push(i);
+          break;
+        }
+      }
+    }
+    const values = new Float32Array(rows.length * k);
+    rows.forEach((row, r) => values.set(this.weights.subarray(row * k, row * k + k), r * k));
+    return {
+      format: 'helpdesk.text-model/1',
+      version: this.version,
+      target: this.target,
+      algorithm: this.algorithm,
+      labels: [...this.labels],
+      features: this.features,
+      bias: Array.from(this.bias),
+      weights: { rows: toBase64(new Int32Array(rows)), values: toBase64(values) },
+      trainedOn: this.trainedOn,
+      ...(this.evaluation ? { evaluation: this.evaluation } : {}),
+    };
+  }
+
+  /** Rebuilds a model from stored JSON; anything malformed is a TextModelError, never a crash later. */
+  static fromJSON(json: unknown): TextModel {
+    if (!isRecord(json) || json['format'] !== 'helpdesk.text-model/1') {
+      throw new TextModelError('INVALID_MODEL', 'not a helpdesk.text-model/1 document');
+    }
+    const { version, target, algorithm, labels, features, bias, weights, trainedOn, evaluation } = json;
+    if (typeof version !== 'string' || typeof target !== 'string') throw new TextModelError('INVALID_MODEL', 'version and target must be strings');
+    if (algorithm !== 'logistic-regression' && algorithm !== 'complement-naive-bayes') throw new TextModelError('INVALID_MODEL', 'unknown algorithm');
+    if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l): l is string => typeof l === 'string')) {
+      throw new TextModelError('INVALID_MODEL', 'labels must be at least two strings');
+    }
+    if (!Array.isArray(bias) || bias.length !== labels.length || !bias.every((b): b is number => typeof b === 'number')) {
+      throw new TextModelError('INVALID_MODEL', 'bias must hold one number per label');
+    }
+    const featureOptions = parseFeatureOptions(features);
+    if (!isRecord(weights) || typeof weights['rows'] !== 'string' || typeof weights['values'] !== 'string') {
+      throw new TextModelError('INVALID_MODEL', 'weights must hold base64 rows and values');
+    }
+    const k = labels.length;
+    const rows = new Int32Array(fromBase64(weights['rows'], 4));
+    const values = new Float32Array(fromBase64(weights['values'], 4));
+    if (values.length !== rows.length * k) throw new TextModelError('INVALID_MODEL', 'weight values do not match rows × labels');
+    const dense = new Float32Array(featureOptions.dimension * k);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] ?? -1;
+      if (row < 0 || row >= featureOptions.dimension) throw new TextModelError('INVALID_MODEL', `weight row ${row} out of range`);
+      dense.set(values.subarray(r * k, r * k + k), row * k);
+    }
+    return new TextModel(
+      version,
+      target,
+      algorithm,
+      labels,
+      featureOptions,
+      dense,
+      Float64Array.from(bias),
+      typeof trainedOn === 'number' ? trainedOn : 0,
+      isRecord(evaluation) ? (evaluation as unknown as HeldOutEvaluation) : undefined,
+    );
+  }
+}
+
+export function softmax(scores: ArrayLike<number>): number[] {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) max = Math.max(max, scores[i] ?? -Infinity);
+  const exps = Array.from({ length: scores.length }, (_, i) => Math.exp((scores[i] ?? 0) - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+function parseFeatureOptions(value: unknown): FeatureHashingOptions {
+  if (!isRecord(value)) throw new TextModelError('INVALID_MODEL', 'features must be an object');
+  const numbers = (v: unknown): readonly number[] => (Array.isArray(v) && v.every((n): n is number => typeof n === 'number') ? v : []);
+  const dimension = value['dimension'];
+  if (typeof dimension !== 'number' || dimension < 16 || dimension > 1 << 24 || (dimension & (dimension - 1)) !== 0) {
+    throw new TextModelError('INVALID_MODEL', 'features.dimension must be a power of two');
+  }
+  return {
+    ...DEFAULT_FEATURE_HASHING,
+    dimension,
+    wordBigrams: value['wordBigrams'] === true,
+    hanCharNgrams: numbers(value['hanCharNgrams']),
+    wordCharNgrams: numbers(value['wordCharNgrams']),
+    stem: value['stem'] === true,
+    dropStopWords: value['dropStopWords'] === true,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toBase64(array: Int32Array | Float32Array): string {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+}
+
+function fromBase64(text: string, bytesPer: number): ArrayBuffer {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length % bytesPer !== 0) throw new TextModelError('INVALID_MODEL', 'weights are truncated');
+  // Copy into a fresh, aligned buffer: a Buffer may share a pool at an odd offset.
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return copy;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { loadFixture } from '@helpdesk/contracts';
+import { expectEventually } from '@helpdesk/testing';
+import {
+  EventTap,
+  TriageApi,
+  disconnectProducer,
+  newTenant,
+  publish,
+  sendMessage,
+  startTriage,
+  timeline,
+  timelineTypes,
+  type RunningTriage,
+} from './support/triage-harness';
+
+/**
+ * What other services ask of triage, fed as their fixture-shaped events on the real topics: feedback's
+ * follow-up requests open linked complaint tickets; knowledge's confident answers go to the customer and
+ * the ticket waits on them, back to a person if they write again.
+ */
+jest.setTimeout(60_000);
+
+let triage: RunningTriage;
+let api: TriageApi;
+let tenantId: string;
+let tap: EventTap;
+
+beforeAll(async () => {
+  const tenant = await newTenant('loop');
+  tenantId = tenant.tenantId;
+  triage = await startTriage(4341);
+  api = new TriageApi(triage.baseUrl, tenant.key);
+  tap = await new EventTap(['triage.tickets.v1', 'triage.replies.v1'], tenantId).start();
+  await api.putAgent('carer', { skills: [{ skill: 'general', level: 4 }], maxConcurrent: 20 });
+}, 120_000);
+
+afterAll(async () => {
+  await tap.stop();
+  await triage.close();
+  await disconnectProducer();
+}, 60_000);
+
+function followUpRequested(
+  payload: Partial<ReturnType<typeof loadFixture<'follow-up.requested'>>['payload']>,
+) {
+  const fixture = loadFixture('follow-up.requested');
+  const p = { ...fixture.payload, followUpId: randomUUID(), sourceId: randomUUID(), ...payload };
+  return {
+    ...fixture,
+    id: randomUUID(),
+    tenantId,
+    aggregateId: p.ticketId ?? p.followUpId,
+    occurredAt: new Date().toISOString(),
+    payload: p,
+  };
+}
+
+describe('follow-up requests from feedback', () => {
+  it('a legal threat opens a P1 follow-up in the complaints queue, linked both ways with the original ticket', async () => {
+    const m = await sendMessage({ tenantId, body: '快递三天了还没到', channel: 'wechat' });
+    const original = await api.awaitTicketOf(m.customerId, (t) => t.assigneeId === 'carer');
+    await api.ok('POST', `/v1/tickets/${original.id as string}/resolve`, {});
+    // A bare score typed after the resolution answers the survey: it stays on the ticket without reopening it.
+    const score = await sendMessage({
+      tenantId,
+      body: '1',
+      customerId: m.customerId,
+      conversationId: m.conversationId,
+      channel: 'wechat',
+    });
+    await expectEventually(async () => {
+      const t = await api.ticket(original.id as string);
+      expect((t.messages as Array<{ messageId: string }>).map((x) => x.messageId)).toContain(score.messageId);
+      expect(t.status).toBe('resolved');
+    });
+
+    const request = followUpRequested({
+      ticketId: original.id as string,
+      customerId: m.customerId,
+      conversationId: m.conversationId,
+      channel: 'wechat',
+      reason: 'CSAT 1',
+      priority: 'P3',
+      legal: true,
+      summary: '客服态度太差，我要投诉到12315',
+      evidence: ['太差', '12315'],
+    });
+    await publish('feedback.responses.v1', request);
+    const followUp = await api.awaitTicketOf(m.customerId, (t) => t.followUpOf === original.id);
+    expect(followUp).toMatchObject({
+      priority: 'P1',
+      prioritySource: 'follow-up',
+      queue: 'complaints',
+      category: 'complaint',
+      conversationId: m.conversationId,
+      channel: 'wechat',
+      assigneeId: 'carer',
+    });
+    expect(
+      (followUp.classification as { reasons: Array<{ evidence: string }> }).reasons.map((r) => r.evidence),
+    ).toEqual(expect.arrayContaining(['CSAT 1', '12315', 'legal threat reported by feedback']));
+    const originalNow = await api.ticket(original.id as string);
+    expect(originalNow.linkedTicketId).toBe(followUp.id);
+    expect(timeline(originalNow, 'follow-up.opened')[0]?.data).toMatchObject({
+      ticketId: followUp.id,
+      followUpId: request.payload.followUpId,
+      legal: true,
+    });
+    const followUpDetail = await api.ticket(followUp.id as string);
+    expect(timeline(followUpDetail, 'ticket.created')[0]?.data).toMatchObject({
+      followUpOf: original.id,
+      reason: 'CSAT 1',
+    });
+    expect((followUpDetail.messages as Array<{ body: string; internal: boolean }>)[0]).toMatchObject({
+      internal: true,
+      body: 'CSAT 1\n\n客服态度太差，我要投诉到12315',
+    });
+    const created = await tap.waitFor('ticket.created', (e) => e.payload.ticketId === followUp.id);
+    expect(created.payload).toMatchObject({
+      followUpOf: original.id,
+      followUpId: request.payload.followUpId,
+      queue: 'complaints',
+      priority: 'P1',
+      body: '客服态度太差，我要投诉到12315',
+    });
+    expect(created.causationId).toBe(request.id);
+
+    // The same request delivered again under another event id opens nothing more: a later request on the
+    // same partition (same ticket) is processed after it, so once that one has its ticket the repeat was seen.
+    await publish('feedback.responses.v1', { ...request, id: randomUUID() });
+    await publish(
+      'feedback.responses.v1',
+      followUpRequested({
+        ticketId: original.id as string,
+        customerId: m.customerId,
+        reason: 'second survey',
+        legal: false,
+      }),
+    );
+    await expectEventually(async () => {
+      const followUps = (await api.ticketsOf(m.customerId)).filter((t) => t.followUpOf === original.id);
+      expect(followUps.map((t) => t.subject).sort()).toEqual(
+        ['Follow-up: CSAT 1', 'Follow-up: second survey'].sort(),
+      );
+    });
+  });
+
+  it('a follow-up without a legal threat is at least P2', async () => {
+    const m = await sendMessage({ tenantId, body: '退货流程太慢', channel: 'web' });
+    const original = await api.awaitTicketOf(m.customerId);
+    await publish(
+      'feedback.responses.v1',
+      followUpRequested({
+        ticketId: original.id as string,
+        customerId: m.customerId,
+        priority: 'P4',
+        legal: false,
+        reason: 'NPS 2',
+      }),
+    );
+    const followUp = await api.awaitTicketOf(m.customerId, (t) => t.followUpOf === original.id);
+    expect(followUp).toMatchObject({ priority: 'P2', queue: 'complaints' });
+    // The original is still open: a follow-up shares its conversation without taking its messages.
+    const again = await sendMessage({
+      tenantId,
+      body: '还有一个问题',
+      customerId: m.customerId,
+      conversationId: m.conversationId,
+      channel: 'web',
+    });
+    await expectEventually(async () => {
+      const messages = (await api.ticket(original.id as string)).messages as Array<{ messageId: string }>;
+      expect(messages.map((x) => x.messageId)).toContain(again.messageId);
+    });
+  });
+});
+
+describe('automatic answers from knowledge', () => {
+  it('sends the answer, waits on the customer with the agent freed, and routes to a person when the customer writes again', async () => {
+    const m = await sendMessage({ tenantId, body: '请问发票怎么开？', channel: 'wechat' });
+    const ticket = await api.awaitTicketOf(m.customerId, (t) => t.assigneeId === 'carer');
+    const id = ticket.id as string;
+    const loadBefore = (await api.ok('GET', '/v1/agents/carer')).activeCount as number;
+    const fixture = loadFixture('auto-answer.proposed');
+    await publish('knowledge.suggestions.v1', {
+      ...fixture,
+      id: randomUUID(),
+      tenantId,
+      aggregateId: id,
+      occurredAt: new Date().toISOString(),
+      payload: { ...fixture.payload, ticketId: id },
+    });
+    const answered = await tap.waitFor('reply.requested', (e) => e.payload.ticketId === id);
+    expect(answered.payload).toMatchObject({
+      kind: 'auto-answer',
+      conversationId: m.conversationId,
+      customerId: m.customerId,
+      channel: 'wechat',
+      body: fixture.payload.answer,
+      agentId: null,
+    });
+    const replied = await tap.waitFor('ticket.replied', (e) => e.payload.ticketId === id);
+    expect(replied.payload).toMatchObject({ automated: true, firstResponse: false, internal: false });
+    await tap.waitFor('ticket.pending', (e) => e.payload.ticketId === id);
+    const waiting = await api.ticket(id);
+    expect(waiting).toMatchObject({ status: 'pending', assigneeId: null, sla: { paused: true } });
+    expect(waiting.autoAnsweredAt).toEqual(expect.any(String));
+    expect(timelineTypes(waiting)).toEqual(
+      expect.arrayContaining(['ticket.auto-answered', 'ticket.pending', 'ticket.unassigned']),
+    );
+    expect((await api.ok('GET', '/v1/agents/carer')).activeCount).toBe(loadBefore - 1);
+
+    await sendMessage({
+      tenantId,
+      body: '还是不行，找不到申请发票的按钮',
+      customerId: m.customerId,
+      conversationId: m.conversationId,
+      channel: 'wechat',
+    });
+    const back = await expectEventually(async () => {
+      const t = await api.ticket(id);
+      expect(t).toMatchObject({
+        status: 'open',
+        assigneeId: 'carer',
+        autoAnsweredAt: null,
+        sla: { paused: false },
+      });
+      return t;
+    });
+    expect(timeline(back, 'ticket.resumed')[0]?.data.reason).toBe(
+      'customer wrote again after the automatic answer: routed to a person',
+    );
+    await tap.waitFor('ticket.resumed', (e) => e.payload.ticketId === id);
+  });
+
+  it('is not sent once an agent has answered', async () => {
+    const m = await sendMessage({ tenantId, body: '怎么修改密码', channel: 'web' });
+    const ticket = await api.awaitTicketOf(m.customerId, (t) => t.assigneeId === 'carer');
+    const id = ticket.id as string;
+    await api.ok('POST', `/v1/tickets/${id}/replies`, { body: '在设置页面修改即可', agentId: 'carer' });
+    const fixture = loadFixture('auto-answer.proposed');
+    await publish('knowledge.suggestions.v1', {
+      ...fixture,
+      id: randomUUID(),
+      tenantId,
+      aggregateId: id,
+      occurredAt: new Date().toISOString(),
+      payload: { ...fixture.payload, ticketId: id },
+    });
+    const skipped = await expectEventually(async () => {
+      const t = await api.ticket(id);
+      expect(timelineTypes(t)).toContain('auto-answer.skipped');
+      return t;
+    });
+    expect(timeline(skipped, 'auto-answer.skipped')[0]?.data.reason).toBe('an agent already answered');
+    expect(skipped).toMatchObject({ status: 'open', assigneeId: 'carer' });
+  });
+});
