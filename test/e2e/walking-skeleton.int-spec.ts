@@ -50,7 +50,12 @@ function postRaw(url: string, key: string, body: string): Promise<{ status: numb
     });
     // If the connection closed before any response, this rejects (after a resolve it is a no-op).
     req.on('close', () => reject(new Error('connection closed without a response')));
-    req.end(body);
+    // The server refuses by the declared Content-Length alone. Sending the headers first and the
+    // body only if no answer came avoids a reset racing the 413 (a reset discards unread data).
+    let answered = false;
+    req.once('response', () => (answered = true));
+    req.flushHeaders();
+    setTimeout(() => (answered ? req.destroy() : req.end(body)), 1000);
   });
 }
 
@@ -153,6 +158,9 @@ describe('walking skeleton', () => {
       ['/v1/messages', { method: 'POST', body: message() }, 401],
       ['/v1/messages', { method: 'POST', key: 'wrong-key-123', body: message() }, 401],
       ['/v1/messages/not-a-uuid', { key: keyA }, 400],
+      // Deep nesting once exhausted the stack in validation and answered 500.
+      ['/v1/messages', { method: 'POST', key: keyA, body: `{"channel":"web","metadata":${'['.repeat(20_000)}${']'.repeat(20_000)}}` }, 400],
+      ['/v1/messages', { method: 'POST', key: keyA, body: `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}` }, 400],
     ];
     for (const [path, init, status] of cases) {
       const res = await call(ingestion.baseUrl, path, init);

@@ -1,10 +1,11 @@
-import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  deadLetterTopic, parseEvent, type EventEnvelope, type EventType, type PayloadOf, type TopicName,
+  parseEvent, type EventEnvelope, type EventType, type PayloadOf, type TopicName,
 } from '@helpdesk/contracts';
 import { isTransientDatabaseError } from '@helpdesk/persistence';
-import { HEADER_DLQ_REASON, runWithCorrelation } from './correlation';
+import { runWithCorrelation } from './correlation';
+import { sendToDeadLetter } from './dead-letter';
 import type { RelayLogger } from './outbox-relay';
 
 export interface HandlerContext {
@@ -24,7 +25,7 @@ export class PermanentEventError extends Error {
 }
 
 export interface EventConsumerOptions {
-  /** Consumer name: the inbox key and, with the group prefix, the Kafka group id. */
+  /** Consumer name: with the group prefix, the Kafka group id, which is also the inbox key. */
   name: string;
   topics: TopicName[];
   handlers: EventHandlers;
@@ -185,25 +186,11 @@ export class EventConsumer {
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
     this.logger.error('event dead-lettered', { topic, partition, offset: message.offset, consumer: this.options.name, reason });
-    const headers: IHeaders = {
-      ...(message.headers ?? {}),
-      [HEADER_DLQ_REASON]: reason.slice(0, 2000),
-      'dlq-original-topic': topic,
-      'dlq-original-partition': String(partition),
-      'dlq-original-offset': message.offset,
-      'dlq-consumer': this.options.name,
-    };
-    // Retry until the dead letter is written: dropping it would lose the message.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const producer = await this.deadLetterProducer();
-        await producer.send({ topic: deadLetterTopic(topic), acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
-        this.observer?.processed(this.options.name, 'unknown', 'dead-lettered');
-        return;
-      } catch (err) {
-        if (this.stopping) throw err;
-        await sleep(Math.min(200 * 2 ** Math.min(attempt, 6), 10_000));
-      }
-    }
+    await sendToDeadLetter(
+      this.deadLetterProducer,
+      { topic, partition, message, reason, consumer: this.options.name },
+      () => this.stopping,
+    );
+    this.observer?.processed(this.options.name, 'unknown', 'dead-lettered');
   }
 }

@@ -5,3 +5,4 @@ export * from './event-publisher';
 export * from './outbox-relay';
 export * from './event-consumer';
 export * from './topic-watcher';
+export * from './dead-letter';

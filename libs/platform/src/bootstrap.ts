@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_EXTENSION } from './auth';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from './json-depth';
 import type { BaseServiceConfig } from './config';
 import { ServiceInfrastructure } from './infrastructure';
 import { NestPinoLogger, type AppLogger } from './logger';
@@ -25,10 +26,22 @@ export async function createHttpApp(module: DynamicModule, options: HttpAppOptio
   const fastify = adapter.getInstance();
   fastify.addContentTypeParser(['message/rfc822', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   fastify.addContentTypeParser(['text/xml', 'application/xml', 'text/plain'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      done(Object.assign(new Error(`request body nests deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400 }), undefined);
+      return;
+    }
+    void parseJson(request, text, done);
+  });
 
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new NestPinoLogger(options.logger),
     abortOnError: false,
+    // JSON is parsed by the depth-checking parser registered above, not by Nest's own.
+    bodyParser: false,
   });
   const metrics = app.get(ServiceInfrastructure).metrics;
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -13,3 +13,4 @@ export * from './main';
 export * from './rate-limit';
 export * from './api-keys.controller';
 export * from './grpc-host';
+export * from './json-depth';

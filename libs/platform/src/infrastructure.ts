@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EventConsumer, EventPublisher, OutboxRelay, createKafka, type EventConsumerOptions } from '@helpdesk/messaging';
+import { EventConsumer, EventPublisher, OutboxRelay, createKafka, sendToDeadLetter, type DeadLetter, type EventConsumerOptions } from '@helpdesk/messaging';
 import { createServiceDataSource, type ServiceDataSourceOptions } from '@helpdesk/persistence';
 import type { BaseServiceConfig } from './config';
 import type { AppLogger } from './logger';
@@ -129,6 +129,11 @@ export class ServiceInfrastructure {
     ]);
     const ok = Object.values(checks).every((c) => c.status === 'up');
     return { status: ok ? 'ok' : 'error', checks };
+  }
+
+  /** For consumers outside `addConsumer` (private per-replica groups): the same dead-letter path. */
+  deadLetter(letter: DeadLetter): Promise<void> {
+    return sendToDeadLetter(() => this.deadLetterProducer(), letter);
   }
 
   private deadLetterProducer(): Promise<Producer> {

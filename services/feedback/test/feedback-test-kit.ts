@@ -210,12 +210,17 @@ export async function sql<T>(text: string, values: unknown[] = []): Promise<T[]>
   }
 }
 
+/** The inbox key of a consumer of this service: its Kafka group id, test prefix included. */
+export function inboxConsumer(consumer: string): string {
+  return `${process.env.TEST_KAFKA_GROUP_PREFIX ?? 'test.'}${consumer}`;
+}
+
 /** Resolves once a consumer of this service has processed the event (its inbox row exists). */
 export async function processed(consumer: string, eventId: string, timeoutMs = 30_000): Promise<void> {
   await expectEventually(
     async () => {
       const rows = await sql(`SELECT 1 FROM "feedback"."inbox" WHERE "consumer" = $1 AND "event_id" = $2`, [
-        consumer,
+        inboxConsumer(consumer),
         eventId,
       ]);
       if (rows.length === 0) throw new Error(`${consumer} has not processed ${eventId} yet`);

@@ -6,6 +6,7 @@ import { createTenantKey, expectEventually, REPO_ROOT, serviceTestEnv } from '@h
 import {
   call,
   EventProducer,
+  inboxConsumer,
   sql,
   startFeedback,
   type Json,
@@ -100,8 +101,8 @@ beforeAll(async () => {
   await expectEventually(
     async () => {
       const rows = await sql<{ n: string }>(
-        `SELECT count(DISTINCT "event_id") AS n FROM "feedback"."inbox" WHERE "consumer" = 'feedback.metrics' AND "tenant_id" = $1`,
-        [tenant],
+        `SELECT count(DISTINCT "event_id") AS n FROM "feedback"."inbox" WHERE "consumer" = $1 AND "tenant_id" = $2`,
+        [inboxConsumer('feedback.metrics'), tenant],
       );
       expect(Number(rows[0]?.n)).toBe(readableIds.size);
     },

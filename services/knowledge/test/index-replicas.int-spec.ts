@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Partitioners } from 'kafkajs';
+import { deadLetterTopic, TOPICS } from '@helpdesk/contracts';
 import { createTenantKey, expectEventually } from '@helpdesk/testing';
-import { call, ids, startKnowledge, type RunningKnowledge } from './knowledge-test-kit';
+import { call, ids, kafka, startKnowledge, type RunningKnowledge } from './knowledge-test-kit';
 
 /**
  * Two replicas, each with its own in-memory index: what one writes, the other searches after the
@@ -84,4 +86,42 @@ it('synonyms and votes written on one replica reach the other', async () => {
   const winner = loser === first ? second : first;
   for (let i = 0; i < 3; i++) await call(a.baseUrl, `/v1/articles/${winner}/feedback`, { method: 'POST', key, json: { helpful: true } });
   await expectEventually(async () => expect(ids(await search(replicaB, 'track parcel'))[0]).toBe(winner));
+});
+
+it('sets an unreadable change aside on knowledge.articles.v1.dlq with its reason and keeps following', async () => {
+  const client = kafka();
+  const marker = `poison-${randomUUID()}`;
+  const dead: Array<{ reason: string; consumer: string }> = [];
+  const consumer = client.consumer({ groupId: `test.kb-dlq-reader.${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [deadLetterTopic(TOPICS.knowledgeArticles)], fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      if (message.value?.toString('utf8').includes(marker)) {
+        dead.push({ reason: String(message.headers?.['dlq-reason'] ?? ''), consumer: String(message.headers?.['dlq-consumer'] ?? '') });
+      }
+      return Promise.resolve();
+    },
+  });
+  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic: TOPICS.knowledgeArticles, acks: -1, messages: [{ key: marker, value: `{"not an event": "${marker}"` }] });
+    await expectEventually(() => expect(dead.length).toBeGreaterThan(0), { timeoutMs: 30_000 });
+    expect(dead[0]).toMatchObject({ consumer: 'knowledge.index-sync', reason: expect.stringContaining('invalid event') as string });
+
+    // The replica still applies what comes after the poison.
+    const title = `after-poison ${randomUUID().slice(0, 8)}`;
+    const other = b ?? a;
+    const created = await call(a.baseUrl, '/v1/articles', {
+      method: 'POST',
+      key,
+      json: { title, body: '毒消息之后的文章 article written after the poison', language: 'en', status: 'published', tags: [], category: 'general' },
+    });
+    expect(created.status).toBe(201);
+    await expectEventually(async () => expect(ids(await search(other, title))).toContain(String(created.body.id)), { timeoutMs: 30_000 });
+  } finally {
+    await producer.disconnect();
+    await consumer.disconnect();
+  }
 });

@@ -112,8 +112,12 @@ export class ArticleChangesConsumer implements OnModuleInit, BeforeApplicationSh
       let event: TypedEnvelope;
       try {
         event = parseEvent(JSON.parse(message.value?.toString('utf8') ?? '') as unknown);
-      } catch {
-        continue; // not one of ours to repair: the index follows valid changes only
+      } catch (err) {
+        // The index follows valid changes only; what it cannot read is set aside with the reason.
+        const reason = `invalid event: ${err instanceof Error ? err.message : String(err)}`;
+        this.logger.error({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason }, 'event dead-lettered');
+        await this.infra.deadLetter({ topic: batch.topic, partition: batch.partition, message, reason, consumer: 'knowledge.index-sync' });
+        continue;
       }
       let changes = byTenant.get(event.tenantId);
       if (!changes) byTenant.set(event.tenantId, (changes = { articles: new Set(), synonyms: false, feedback: new Map() }));

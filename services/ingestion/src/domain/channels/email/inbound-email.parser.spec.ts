@@ -231,4 +231,24 @@ describe('parseInboundEmail', () => {
     const raw = crlf(['From: a@example.com', '', 'x'.repeat(2000)]);
     await expect(parseInboundEmail(raw, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'too-large' });
   });
+
+  it('drops NUL characters from every decoded field, which PostgreSQL text cannot hold', async () => {
+    const raw = crlf([
+      'From: "Mal\u0000lory" <m@example.com>',
+      'Subject: hi\u0000there',
+      'Message-ID: <id\u0000x@example.com>',
+      '',
+      'body\u0000text',
+    ]);
+    const parsed = await parseInboundEmail(raw);
+    expect(JSON.stringify(parsed)).not.toContain('\\u0000');
+    expect(parsed.subject).toBe('hithere');
+    expect(parsed.body).toBe('bodytext');
+  });
+
+  it('splits a body of 200,000 lines (no quadratic pass over long bodies)', async () => {
+    const raw = crlf(['From: a@example.com', 'Subject: big', '', ...Array.from({ length: 200_000 }, (_, i) => `line ${i}`)]);
+    const parsed = await parseInboundEmail(raw);
+    expect(parsed.body.split('\n')).toHaveLength(200_000);
+  });
 });

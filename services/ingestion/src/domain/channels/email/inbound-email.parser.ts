@@ -113,7 +113,7 @@ export async function parseInboundEmail(
   const split = splitReply(text);
   const subject = (mail.subject ?? '').trim();
 
-  return {
+  return withoutNul({
     messageId: angleId(mail.messageId),
     inReplyTo: angleIds(mail.inReplyTo)[0] ?? null,
     references: angleIds(mail.references),
@@ -132,7 +132,17 @@ export async function parseInboundEmail(
     textSource,
     attachments: mail.attachments.map(attachmentMeta),
     isAutoReply: isAutomatic(mail),
-  };
+  });
+}
+
+// PostgreSQL text cannot hold U+0000, and no sender means one: drop it from every decoded field.
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutNul(item)) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)])) as T;
+  }
+  return value;
 }
 
 // Some MTAs hand over the message with its mbox envelope line ("From sender@host date") still on top.

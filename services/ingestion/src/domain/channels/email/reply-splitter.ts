@@ -66,17 +66,16 @@ function outlookBlockStart(lines: readonly string[], fromIndex: number): number 
   return j >= 0 && OUTLOOK_SEPARATOR.test(lines[j].trim()) ? j : fromIndex;
 }
 
-function nonBlankCount(lines: readonly string[]): number {
-  return lines.filter((l) => !isBlank(l)).length;
-}
-
 function findSignature(lines: readonly string[]): number {
+  // Non-blank lines after each index, counted once from the end so long bodies stay linear.
+  const nonBlankAfter = new Array<number>(lines.length + 1).fill(0);
+  for (let i = lines.length - 1; i >= 0; i--) nonBlankAfter[i] = nonBlankAfter[i + 1] + (isBlank(lines[i]) ? 0 : 1);
   for (let i = 0; i < lines.length; i++) {
-    const rest = lines.slice(i + 1);
-    if (SIGNATURE_DELIMITER.test(lines[i]) && nonBlankCount(rest) <= MAX_SIGNATURE_LINES) return i;
+    const rest = nonBlankAfter[i + 1];
+    if (rest > MAX_SIGNATURE_LINES) continue;
+    if (SIGNATURE_DELIMITER.test(lines[i])) return i;
     const line = lines[i].trim();
-    if (MOBILE_SIGNATURE.some((p) => p.test(line)) && nonBlankCount(rest) <= MAX_LINES_AFTER_MOBILE_SIGNATURE)
-      return i;
+    if (MOBILE_SIGNATURE.some((p) => p.test(line)) && rest <= MAX_LINES_AFTER_MOBILE_SIGNATURE) return i;
   }
   return -1;
 }

@@ -170,6 +170,18 @@ describe('parseWeChatMessage', () => {
     expect(errorCode(xml)).toBe(code);
   });
 
+  it.each([
+    ['a raw NUL', '\u0000'],
+    ['a vertical tab', '\u000B'],
+  ])('rejects content with %s as malformed XML', (_label, bad) => {
+    expect(errorCode(push({ MsgType: 'text', Content: `hi${bad}there`, MsgId: '1' }))).toBe('malformed-xml');
+  });
+
+  it('drops a NUL that a character reference decodes to', () => {
+    const xml = push({ MsgType: 'text', MsgId: '1' }).replace('</xml>', '<Content>a&#0;b</Content></xml>');
+    expect(parseWeChatMessage(xml)).toMatchObject({ content: 'ab' });
+  });
+
   it('rejects oversize XML', () => {
     expect(
       caught(() =>

@@ -123,6 +123,9 @@ const parser = new XMLParser({
 
 type XmlFields = Record<string, unknown>;
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const XML_FORBIDDEN_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
 /** Parses XML into the fields under its `<xml>` root, refusing DTDs, malformed or oversize input. */
 export function parseWeChatXmlFields(xml: string, options: WeChatXmlOptions = {}): XmlFields {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -132,6 +135,9 @@ export function parseWeChatXmlFields(xml: string, options: WeChatXmlOptions = {}
     throw new WeChatProtocolError('forbidden-dtd', 'XML with a DOCTYPE or entity declaration is refused');
   const trimmed = xml.trim();
   if (trimmed === '') throw new WeChatProtocolError('malformed-xml', 'empty body');
+  // XML 1.0 forbids these characters outright, and PostgreSQL text cannot store U+0000.
+  if (XML_FORBIDDEN_CHARACTER.test(trimmed))
+    throw new WeChatProtocolError('malformed-xml', 'XML contains a control character XML does not allow');
   const validation = XMLValidator.validate(trimmed);
   if (validation !== true) throw new WeChatProtocolError('malformed-xml', validation.err.msg);
   let parsed: unknown;
@@ -295,7 +301,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function optionalText(fields: XmlFields, name: string): string | null {
   const value = fields[name];
   if (value === undefined || value === '') return null;
-  if (typeof value === 'string') return value;
+  // A character reference can still decode to U+0000, which PostgreSQL text cannot store.
+  if (typeof value === 'string') return value.replaceAll('\u0000', '');
   throw new WeChatProtocolError('malformed-xml', `${name} must be a single text element`, name);
 }
 
