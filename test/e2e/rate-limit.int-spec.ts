@@ -45,3 +45,29 @@ it('answers 429 with Retry-After and RateLimit headers past the tenant limit, an
   expect(other.status).toBe(404);
   expect(Number(other.headers.get('ratelimit-remaining'))).toBeGreaterThan(100);
 });
+
+it('still accepts channel traffic (e-mail, phone) from a tenant over its limit: queued, never lost', async () => {
+  const throttled = await get(limitedKey);
+  expect(throttled.status).toBe(429);
+  const email = [
+    'From: Wang Fang <wang.fang@example.com>',
+    'To: support@example.com',
+    `Message-ID: <${randomUUID()}@example.com>`,
+    'Subject: order 88231',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    '我的订单还没到。',
+  ].join('\r\n');
+  const accepted = await fetch(`${ingestion.baseUrl}/v1/channels/email/inbound`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${limitedKey}`, 'content-type': 'message/rfc822' },
+    body: email,
+  });
+  expect(accepted.status).toBe(202);
+  const call = await fetch(`${ingestion.baseUrl}/v1/channels/phone/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${limitedKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ callId: randomUUID(), event: 'call.started', from: '+8613800138000', to: '+864001234567', at: new Date().toISOString() }),
+  });
+  expect(call.status).toBeLessThan(300);
+});

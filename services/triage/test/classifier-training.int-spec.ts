@@ -3,7 +3,9 @@ import {
   TriageApi,
   datasetRows,
   mapLimit,
+  disconnectProducer,
   newTenant,
+  sendMessage,
   startTriage,
   type Json,
   type RunningTriage,
@@ -15,9 +17,11 @@ import {
  */
 let triage: RunningTriage;
 let api: TriageApi;
+let tenantId: string;
 
 beforeAll(async () => {
   const tenant = await newTenant('train');
+  tenantId = tenant.tenantId;
   // The dev set is scored through the API: well above the default per-key rate limit.
   triage = await startTriage(4331, {
     RATE_LIMIT_PER_KEY_PER_MINUTE: '100000',
@@ -27,6 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await disconnectProducer();
   await triage.close();
 }, 60_000);
 
@@ -102,6 +107,13 @@ describe('training the tenant classifier', () => {
   }, 300_000);
 
   it('trains again from recorded corrections added to new examples, as a new version', async () => {
+    // A person moves a ticket to a queue no example names: only the correction can teach that label.
+    await api.ok('PUT', '/v1/queues/returns', { name: 'Returns', skills: [] });
+    const { customerId } = await sendMessage({ tenantId, body: 'I want to send the blender back for a return', language: 'en', channel: 'web' });
+    const ticket = await api.awaitTicketOf(customerId);
+    const corrected = await api.call('PATCH', `/v1/tickets/${String(ticket.id)}`, { queue: 'returns', reason: 'this is a return' });
+    expect(corrected.status).toBe(200);
+
     const queues = ['billing', 'shipping'];
     const examples = Array.from({ length: 24 }, (_, i) => ({
       body:
@@ -114,10 +126,13 @@ describe('training the tenant classifier', () => {
     expect(trained.status).toBe(201);
     expect(trained.body).toMatchObject({
       version: 2,
+      examples: 24,
+      corrections: 1,
       figures: { priority: null, skipped: { priority: 'no example has a priority label' } },
     });
-    expect((trained.body.figures as { queue: { labels: string[] } }).queue.labels).toEqual([
+    expect([...(trained.body.figures as { queue: { labels: string[] } }).queue.labels].sort()).toEqual([
       'billing',
+      'returns',
       'shipping',
     ]);
     const classified = await api.ok('POST', '/v1/classify', {

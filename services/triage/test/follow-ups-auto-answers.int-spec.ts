@@ -197,9 +197,11 @@ describe('automatic answers from knowledge', () => {
       conversationId: m.conversationId,
       customerId: m.customerId,
       channel: 'wechat',
-      body: fixture.payload.answer,
       agentId: null,
     });
+    // The answer, then the question whether it helped (any reply hands the ticket to a person).
+    expect(answered.payload.body.startsWith(fixture.payload.answer)).toBe(true);
+    expect(answered.payload.body).toContain('解决您的问题了吗');
     const replied = await tap.waitFor('ticket.replied', (e) => e.payload.ticketId === id);
     expect(replied.payload).toMatchObject({ automated: true, firstResponse: false, internal: false });
     await tap.waitFor('ticket.pending', (e) => e.payload.ticketId === id);

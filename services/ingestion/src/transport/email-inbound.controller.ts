@@ -7,6 +7,7 @@ import {
   ProblemException,
   RequireScopes,
   type AuthContext,
+  SkipRateLimit,
 } from '@helpdesk/platform';
 import { IngestEmailUseCase } from '../application/ingest-email.usecase';
 import type { IngestionConfig } from '../config';
@@ -14,6 +15,8 @@ import { LargeBody } from './large-body.decorator';
 import { SubmitMessageResponseDto } from './submit-message.dto';
 
 @ApiTags('channels')
+// Channel traffic is accepted and queued, never throttled into lost messages.
+@SkipRateLimit()
 @Controller('v1/channels/email')
 export class EmailInboundController {
   constructor(

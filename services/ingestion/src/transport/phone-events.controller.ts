@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentAuth, RequireScopes, type AuthContext } from '@helpdesk/platform';
+import { CurrentAuth, RequireScopes, type AuthContext, SkipRateLimit } from '@helpdesk/platform';
 import { RecordCallEventUseCase } from '../application/record-call-event.usecase';
 import { CtiEventDto, CtiEventResponseDto } from './phone-events.dto';
 
 @ApiTags('channels')
+// Channel traffic is accepted and queued, never throttled into lost messages.
+@SkipRateLimit()
 @Controller('v1/channels/phone')
 export class PhoneEventsController {
   constructor(private readonly recordCallEvent: RecordCallEventUseCase) {}

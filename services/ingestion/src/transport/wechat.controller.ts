@@ -10,7 +10,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ProblemException, Public } from '@helpdesk/platform';
+import { ProblemException, Public, SkipRateLimit } from '@helpdesk/platform';
 import {
   ReceiveWeChatPushUseCase,
   type ReceivedWeChatPush,
@@ -44,6 +44,8 @@ function pushQuery(query: Record<string, unknown>): WeChatPushQuery {
 /** The tenant's WeChat Official Account server URL; authenticated by the account's own signature, not an API key. */
 @ApiTags('channels')
 @Public()
+// Channel traffic is accepted and queued, never throttled into lost messages.
+@SkipRateLimit()
 @Controller('v1/channels/wechat')
 export class WeChatController {
   constructor(

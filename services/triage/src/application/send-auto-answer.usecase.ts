@@ -9,6 +9,7 @@ import { TicketRepository } from '../infrastructure/ticket.repository';
 import { SetTicketPendingUseCase } from './set-ticket-pending.usecase';
 import { TicketRouter } from './ticket-router.service';
 import { TicketSlaService } from './ticket-sla.service';
+import { autoAnswerReply } from '../domain/auto-answer-reply';
 
 type AutoAnswerProposed = EventEnvelope<'auto-answer.proposed', PayloadOf<'auto-answer.proposed'>>;
 
@@ -53,13 +54,14 @@ export class SendAutoAnswerUseCase {
       return;
     }
     const replyId = randomUUID();
+    const body = autoAnswerReply(p.answer, ticket.language);
     await this.tickets.addMessage(manager, tenantId, ticket.id, {
       messageId: replyId,
       direction: 'outbound',
       channel: ticket.channel,
       author: AUTO_ANSWER_AUTHOR,
       subject: p.title,
-      body: p.answer,
+      body,
       internal: false,
       at: at.toISOString(),
     });
@@ -73,7 +75,7 @@ export class SendAutoAnswerUseCase {
         conversationId: ticket.conversationId,
         customerId: ticket.customerId,
         channel: ticket.channel,
-        body: p.answer,
+        body,
         subject: p.title,
         agentId: null,
         kind: 'auto-answer',
