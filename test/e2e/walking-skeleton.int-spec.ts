@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { REPO_ROOT, ServiceProcess, createTenantKey, expectEventually } from '@helpdesk/testing';
+import { call, type Json } from './support/http';
 
 /**
  * End to end over real processes, Kafka, PostgreSQL and Redis: a message accepted by ingestion
@@ -22,22 +23,6 @@ let keyB: string;
 const tenantA = `e2e-a-${randomUUID().slice(0, 8)}`;
 const tenantB = `e2e-b-${randomUUID().slice(0, 8)}`;
 
-type Json = Record<string, unknown>;
-
-async function call(base: string, path: string, init: RequestInit & { key?: string } = {}): Promise<{ status: number; body: Json; headers: Headers }> {
-  const headers = new Headers(init.headers);
-  if (init.key) headers.set('authorization', `Bearer ${init.key}`);
-  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
-  const res = await fetch(`${base}${path}`, { ...init, headers });
-  const text = await res.text();
-  let body: Json = {};
-  try {
-    body = text ? (JSON.parse(text) as Json) : {};
-  } catch {
-    body = { raw: text };
-  }
-  return { status: res.status, body, headers: res.headers };
-}
 
 function postRaw(url: string, key: string, body: string): Promise<{ status: number; contentType: string }> {
   return new Promise((resolve, reject) => {

@@ -21,6 +21,7 @@ import { Clock } from './infrastructure/clock';
 import { ComplaintRepository } from './infrastructure/complaint.repository';
 import { FollowUpRepository } from './infrastructure/follow-up.repository';
 import { MetricsRepository } from './infrastructure/metrics.repository';
+import { RedisRebuildStatusStore } from './infrastructure/rebuild-status.store';
 import { SurveySettingsRepository } from './infrastructure/survey-settings.repository';
 import { SurveyTokens } from './infrastructure/survey-tokens';
 import { SurveyRepository } from './infrastructure/survey.repository';
@@ -83,7 +84,7 @@ export class FeedbackModule {
             new RebuildMetricsUseCase(dataSource, infra.kafka, metrics, project, {
               groupPrefix: config.KAFKA_GROUP_PREFIX,
               timeoutMs: config.METRICS_REBUILD_TIMEOUT_MS,
-            }),
+            }, new RedisRebuildStatusStore(infra.redis)),
           inject: [ServiceInfrastructure, DataSource, MetricsRepository, ProjectMetricsEventUseCase],
         },
         TicketLifecycleConsumer,

@@ -306,14 +306,36 @@ describe('rebuilding the read model from offset zero', () => {
   it('gives the same figures after POST /v1/metrics/rebuild', async () => {
     const before = await figuresByChannel();
     await corruptReadModel();
-    const rebuilt = await call(feedback.baseUrl, '/v1/metrics/rebuild', { method: 'POST', key });
-    expect(rebuilt.status).toBe(200);
-    expect(rebuilt.body).toMatchObject({
+    const started = await call(feedback.baseUrl, '/v1/metrics/rebuild', { method: 'POST', key });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ tenantId: tenant, status: 'running', report: null });
+    const rebuildId = String(started.body.rebuildId);
+    // One rebuild at a time: a second request while it runs is refused, or (if it already ended) starts anew.
+    const second = await call(feedback.baseUrl, '/v1/metrics/rebuild', { method: 'POST', key });
+    expect([202, 409]).toContain(second.status);
+    const done = await expectEventually(
+      async () => {
+        const status = await call(feedback.baseUrl, `/v1/metrics/rebuild/${rebuildId}`, { key });
+        expect(status.status).toBe(200);
+        expect(status.body.status).toBe('completed');
+        return status.body;
+      },
+      { timeoutMs: 60_000 },
+    );
+    if (second.status === 202) {
+      await expectEventually(
+        async () => expect((await call(feedback.baseUrl, `/v1/metrics/rebuild/${String(second.body.rebuildId)}`, { key })).body.status).toBe('completed'),
+        { timeoutMs: 60_000 },
+      );
+    }
+    expect(done.report).toMatchObject({
       tenantId: tenant,
       groupId: expect.stringContaining('feedback.metrics-rebuild.') as string,
     });
     // Every readable event of the stream, redelivered duplicates included, was replayed.
-    expect(rebuilt.body.eventsApplied).toBe(stream.length - unreadable.size);
+    expect((done.report as Json).eventsApplied).toBe(stream.length - unreadable.size);
+    expect((await call(feedback.baseUrl, `/v1/metrics/rebuild/${randomUUID()}`, { key })).status).toBe(404);
+    expect((await call(feedback.baseUrl, '/v1/metrics/rebuild/not-a-uuid', { key })).status).toBe(400);
     expect(await figuresByChannel()).toEqual(before);
     expect((await metrics(RANGE)).overall).toEqual(EXPECTED_OVERALL);
     const logged = await sql<{ n: string }>(

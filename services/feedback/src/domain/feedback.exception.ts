@@ -24,6 +24,8 @@ export enum FeedbackErrorCode {
   MetricsQueryInvalid = 'metrics_query_invalid',
   /** A metrics rebuild is already running (on this or another replica) → 409. */
   MetricsRebuildRunning = 'metrics_rebuild_running',
+  /** No rebuild with that id in this tenant (unknown, or its status has expired) → 404. */
+  MetricsRebuildNotFound = 'metrics_rebuild_not_found',
 }
 
 /** One field-level problem, shaped like problem+json `errors[]`. */

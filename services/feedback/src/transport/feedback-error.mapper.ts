@@ -13,6 +13,7 @@ const statusOf = (code: FeedbackErrorCode): number => {
     case FeedbackErrorCode.MetricsQueryInvalid:
       return 400;
     case FeedbackErrorCode.SurveyNotFound:
+    case FeedbackErrorCode.MetricsRebuildNotFound:
       return 404;
     case FeedbackErrorCode.SurveyAlreadyAnswered:
     case FeedbackErrorCode.MetricsRebuildRunning:

@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentAuth, ProblemException, RequireScopes, type AuthContext } from '@helpdesk/platform';
 import { QueryMetricsUseCase } from '../application/query-metrics.usecase';
 import { RebuildMetricsUseCase } from '../application/rebuild-metrics.usecase';
 import type { MetricsReport, WeeklyMetricsReport } from '../domain';
-import { MetricsQueryDto, RebuildMetricsReportDto, WeeklyMetricsQueryDto } from './metrics.dto';
+import { MetricsQueryDto, RebuildStatusDto, WeeklyMetricsQueryDto } from './metrics.dto';
 
 @ApiTags('metrics')
 @Controller('v1/metrics')
@@ -57,15 +57,27 @@ export class MetricsController {
   }
 
   @Post('rebuild')
-  @HttpCode(200)
+  @HttpCode(202)
   @RequireScopes('admin')
   @ApiOperation({
     summary:
-      "Rebuild this tenant's metrics from the topics: empty the read model, replay from offset zero with a fresh consumer group",
+      "Start rebuilding this tenant's metrics from the topics: empty the read model, replay from offset zero with a fresh consumer group",
+    description: 'Answers at once; follow the rebuild at GET /v1/metrics/rebuild/{rebuildId}. 409 while another rebuild runs.',
   })
-  @ApiOkResponse({ type: RebuildMetricsReportDto })
-  async rebuild(@CurrentAuth() auth: AuthContext): Promise<RebuildMetricsReportDto> {
-    const report = await this.rebuildMetrics.execute({ tenantId: auth.tenantId });
-    return { ...report, tenantId: auth.tenantId };
+  @ApiAcceptedResponse({ type: RebuildStatusDto })
+  async rebuild(@CurrentAuth() auth: AuthContext): Promise<RebuildStatusDto> {
+    return this.rebuildMetrics.start({ tenantId: auth.tenantId });
+  }
+
+  @Get('rebuild/:rebuildId')
+  @RequireScopes('admin')
+  @ApiOperation({ summary: 'A rebuild started by POST /v1/metrics/rebuild: running, completed with its report, or failed' })
+  @ApiOkResponse({ type: RebuildStatusDto })
+  async rebuildStatus(
+    @CurrentAuth() auth: AuthContext,
+    @Param('rebuildId', new ParseUUIDPipe({ exceptionFactory: () => new ProblemException(400, 'rebuildId must be a UUID', [{ field: 'rebuildId', message: 'must be a UUID' }]) }))
+    rebuildId: string,
+  ): Promise<RebuildStatusDto> {
+    return this.rebuildMetrics.status(auth.tenantId, rebuildId);
   }
 }

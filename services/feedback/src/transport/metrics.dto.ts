@@ -69,11 +69,23 @@ export class WeeklyMetricsQueryDto {
 }
 
 export class RebuildMetricsReportDto {
-  @ApiProperty() tenantId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null: every tenant (the rebuild-metrics command without --tenant)' })
+  tenantId!: string | null;
   @ApiProperty({ description: 'The fresh consumer group that replayed the topics from their first offset' })
   groupId!: string;
   @ApiProperty() messagesRead!: number;
   @ApiProperty({ description: "The tenant's events applied to the rebuilt read model" })
   eventsApplied!: number;
   @ApiProperty() tookMs!: number;
+}
+
+export class RebuildStatusDto {
+  @ApiProperty({ format: 'uuid' }) rebuildId!: string;
+  @ApiProperty() tenantId!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: 'running' | 'completed' | 'failed';
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: RebuildMetricsReportDto, nullable: true, description: 'Once completed' })
+  report!: RebuildMetricsReportDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed' }) error!: string | null;
 }

@@ -116,7 +116,7 @@ export class ArticleChangesConsumer implements OnModuleInit, BeforeApplicationSh
         // The index follows valid changes only; what it cannot read is set aside with the reason.
         const reason = `invalid event: ${err instanceof Error ? err.message : String(err)}`;
         this.logger.error({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason }, 'event dead-lettered');
-        await this.infra.deadLetter({ topic: batch.topic, partition: batch.partition, message, reason, consumer: 'knowledge.index-sync' });
+        await this.infra.deadLetter({ topic: batch.topic, partition: batch.partition, message, reason, consumer: `knowledge.index-sync.${this.instanceId}` });
         continue;
       }
       let changes = byTenant.get(event.tenantId);
