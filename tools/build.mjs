@@ -1,6 +1,6 @@
 // Compiles every project's TypeScript to CommonJS beside it (libs/x/dist, services/x/dist) with swc.
 // Type checking is separate (`npm run typecheck`); this only has to be fast.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,13 +59,18 @@ for (const kind of ['libs', 'services']) {
   for (const name of await readdir(join(root, kind))) {
     if (only.length > 0 && !only.includes(name)) continue;
     const base = join(root, kind, name);
-    await rm(join(base, 'dist'), { recursive: true, force: true });
+    // Compiled aside and swapped in whole: a service starting (or another build) meanwhile never
+    // sees a half-written dist.
+    const staging = join(base, `.dist-${process.pid}`);
+    await rm(staging, { recursive: true, force: true });
     if (kind === 'libs') {
-      files += await compileTree(join(base, 'src'), join(base, 'dist'));
+      files += await compileTree(join(base, 'src'), staging);
     } else {
-      files += await compileTree(join(base, 'src'), join(base, 'dist', 'src'));
-      files += await compileTree(join(base, 'migrations'), join(base, 'dist', 'migrations'));
+      files += await compileTree(join(base, 'src'), join(staging, 'src'));
+      files += await compileTree(join(base, 'migrations'), join(staging, 'migrations'));
     }
+    await rm(join(base, 'dist'), { recursive: true, force: true });
+    await rename(staging, join(base, 'dist'));
   }
 }
 console.error(`[build] compiled ${files} files in ${Date.now() - started} ms`);

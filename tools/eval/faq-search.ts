@@ -17,6 +17,7 @@ import {
   type SearchDocument,
   type SearchEngineOptions,
 } from '../../services/knowledge/src/domain/search';
+import { datasetsRoot } from './datasets';
 
 export type Split = 'train' | 'dev' | 'test';
 
@@ -53,9 +54,12 @@ export const FAQ_SYNONYMS: string[][] = [
   ['借呗', '蚂蚁借呗'],
 ];
 
-const DATASET_DIR = process.env.FAQ_DATASET_DIR ?? '/work/shared/datasets/faq-zh-alipay';
+/** ../shared/datasets/faq-zh-alipay beside the repository (or under HELPDESK_DATASETS); FAQ_DATASET_DIR names the folder itself. */
+export function faqDatasetDir(): string {
+  return process.env.FAQ_DATASET_DIR ? resolve(process.env.FAQ_DATASET_DIR) : join(datasetsRoot(), 'faq-zh-alipay');
+}
 
-export function loadSplit(split: Split, dir = DATASET_DIR): FaqEntry[] {
+export function loadSplit(split: Split, dir = faqDatasetDir()): FaqEntry[] {
   return readFileSync(join(dir, `${split}.jsonl`), 'utf8')
     .split('\n')
     .filter((line) => line.trim())

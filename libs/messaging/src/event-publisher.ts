@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { EVENTS, type EventEnvelope, type EventType, type PayloadOf } from '@helpdesk/contracts';
 import { currentCorrelation } from './correlation';
 
@@ -58,7 +58,31 @@ export class EventPublisher {
       `INSERT INTO "${this.schema}"."outbox" ("id", "tenant_id", "topic", "message_key", "event_type", "envelope") VALUES ${rows.join(', ')}`,
       values,
     );
-    this.onAppended();
+    // Inside a transaction the relay is woken only once it commits (OutboxCommitNotifier): woken
+    // earlier, it would find nothing yet and sleep a whole poll interval.
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive) (runner.data as Record<string, unknown>)[OUTBOX_APPENDED] = true;
+    else this.onAppended();
     return envelopes;
+  }
+}
+
+const OUTBOX_APPENDED = 'helpdesk.outbox-appended';
+
+/** Wakes the outbox relay after a transaction that appended events has committed. */
+export class OutboxCommitNotifier implements EntitySubscriberInterface {
+  constructor(private readonly onCommitted: () => void) {}
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    // Savepoint releases broadcast too: only the outermost COMMIT makes the rows visible.
+    if (event.queryRunner.isTransactionActive) return;
+    const data = event.queryRunner.data as Record<string, unknown>;
+    if (data[OUTBOX_APPENDED] !== true) return;
+    data[OUTBOX_APPENDED] = false;
+    this.onCommitted();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) (event.queryRunner.data as Record<string, unknown>)[OUTBOX_APPENDED] = false;
   }
 }

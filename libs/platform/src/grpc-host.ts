@@ -11,6 +11,7 @@ import type { ApiKeyStore, AuthContext } from './auth';
 import type { AppLogger } from './logger';
 import { ProblemException, type DomainErrorMapper, type ProblemFieldError } from './problem';
 import { toProblem } from './problem.filter';
+import { rateLimitExceeded, type RateLimiter } from './rate-limit';
 
 export type UnaryHandler<Req, Res> = (request: Req, auth: AuthContext) => Promise<Res>;
 export type StreamHandler<Req, Res> = (request: Req, auth: AuthContext, write: (message: Res) => Promise<void>, signal: AbortSignal) => Promise<void>;
@@ -28,10 +29,25 @@ const GRPC_STATUS: Record<number, grpc.status> = {
   503: grpc.status.UNAVAILABLE,
 };
 
-/** The same problem as over HTTP, as a gRPC status; the problem document rides along in metadata. */
+// Lower-case ASCII metadata keys; '-bin' keys would need binary values, and 'grpc-' ones are reserved.
+const METADATA_KEY = /^(?!grpc-)[0-9a-z_.-]+$/;
+
+/** HTTP header names and values as gRPC metadata (keys lower-cased; ones gRPC cannot carry are dropped). */
+export function headersToMetadata(headers: Record<string, string>, metadata = new grpc.Metadata()): grpc.Metadata {
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (METADATA_KEY.test(key) && !key.endsWith('-bin')) metadata.set(key, value);
+  }
+  return metadata;
+}
+
+/**
+ * The same problem as over HTTP, as a gRPC status; the problem document rides along in metadata, and so do
+ * the headers HTTP would send with it (a refusal's `retry-after` and `ratelimit-*`).
+ */
 export function toGrpcError(error: unknown, mapDomainError?: DomainErrorMapper): grpc.ServiceError {
-  const { body } = toProblem(error, mapDomainError);
-  const metadata = new grpc.Metadata();
+  const { body, headers } = toProblem(error, mapDomainError);
+  const metadata = headersToMetadata(headers ?? {});
   metadata.set('problem-json', JSON.stringify(body));
   const code = GRPC_STATUS[body.status] ?? (body.status >= 500 ? grpc.status.INTERNAL : grpc.status.UNKNOWN);
   const serviceError: grpc.ServiceError = Object.assign(new Error(body.detail ?? body.title), { code, details: body.detail ?? body.title, metadata });
@@ -74,8 +90,10 @@ function lookupService(path: string): grpc.ServiceDefinition {
 }
 
 /**
- * One gRPC server per service instance, with the API-key auth and problem mapping of the REST API.
- * Services register methods at module init; the server starts only if any were registered.
+ * One gRPC server per service instance, with the API-key auth, rate limits and problem mapping of the REST
+ * API. Every call (a server stream counts once, when it opens) takes a token from its key's and its tenant's
+ * bucket right after authentication. Services register methods at module init; the server starts only if
+ * any were registered.
  */
 export class GrpcHost {
   private readonly implementations = new Map<string, grpc.UntypedServiceImplementation>();
@@ -84,7 +102,8 @@ export class GrpcHost {
   private readonly activeStreams = new Set<AbortController>();
 
   constructor(
-    private readonly keys: ApiKeyStore,
+    private readonly keys: Pick<ApiKeyStore, 'authenticate'>,
+    private readonly limiter: Pick<RateLimiter, 'admit'>,
     private readonly logger: AppLogger,
     private readonly mapDomainError?: DomainErrorMapper,
   ) {}
@@ -95,7 +114,7 @@ export class GrpcHost {
 
   addUnary<Req, Res>(service: string, method: string, scopes: ApiKeyScope[], handler: UnaryHandler<Req, Res>): void {
     this.implementation(service)[method] = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
-      void this.authenticate(call.metadata, scopes)
+      void this.admit(call, scopes)
         .then((auth) => runWithCorrelation({ correlationId: this.correlationOf(call.metadata), causationId: null, tenantId: auth.tenantId }, () => handler(call.request, auth)))
         .then(
           (result) => callback(null, result),
@@ -117,12 +136,13 @@ export class GrpcHost {
           if (call.write(message)) resolve();
           else call.once('drain', () => resolve());
         });
-      void this.authenticate(call.metadata, scopes)
+      void this.admit(call, scopes)
         .then((auth) => handler(call.request, auth, write, abort.signal))
         .then(
           () => call.end(),
           (err: unknown) => {
-            if (!abort.signal.aborted) call.destroy(this.fail(err, `${service}/${method}`));
+            // grpc-js sends a stream's error status on 'error'; destroy() would drop it and leave the client waiting.
+            if (!abort.signal.aborted) call.emit('error', this.fail(err, `${service}/${method}`));
           },
         )
         .finally(() => this.activeStreams.delete(abort));
@@ -169,6 +189,19 @@ export class GrpcHost {
   private correlationOf(metadata: grpc.Metadata): string {
     const value = metadata.get('x-correlation-id')[0];
     return typeof value === 'string' && value.length > 0 && value.length <= 100 ? value : randomUUID();
+  }
+
+  /**
+   * Authentication, then the rate limits, as ApiKeyGuard and RateLimitGuard do over HTTP: over a limit the call
+   * ends with RESOURCE_EXHAUSTED and `retry-after`/`ratelimit-*` trailers; within it the `ratelimit-*` values
+   * go out as response headers. If Redis is unreachable the call passes.
+   */
+  private async admit(call: { metadata: grpc.Metadata; sendMetadata(metadata: grpc.Metadata): void }, scopes: ApiKeyScope[]): Promise<AuthContext> {
+    const auth = await this.authenticate(call.metadata, scopes);
+    const verdict = await this.limiter.admit(auth);
+    if (verdict && !verdict.allowed) throw rateLimitExceeded(verdict);
+    if (verdict) call.sendMetadata(headersToMetadata(verdict.headers));
+    return auth;
   }
 
   private async authenticate(metadata: grpc.Metadata, scopes: ApiKeyScope[]): Promise<AuthContext> {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EventConsumer, EventPublisher, OutboxRelay, createKafka, sendToDeadLetter, type DeadLetter, type EventConsumerOptions } from '@helpdesk/messaging';
+import { EventConsumer, EventPublisher, OutboxCommitNotifier, OutboxRelay, createKafka, sendToDeadLetter, type DeadLetter, type EventConsumerOptions } from '@helpdesk/messaging';
 import { createServiceDataSource, type ServiceDataSourceOptions } from '@helpdesk/persistence';
 import type { BaseServiceConfig } from './config';
 import type { AppLogger } from './logger';
@@ -81,7 +81,11 @@ export class ServiceInfrastructure {
   }
 
   async connect(): Promise<void> {
-    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+    if (!this.dataSource.isInitialized) {
+      await this.dataSource.initialize();
+      // Subscribers are rebuilt by initialize(): added after it, this one stays.
+      this.dataSource.subscribers.push(new OutboxCommitNotifier(() => this.relay.notify()));
+    }
     await this.redis.connect().catch((err: unknown) => {
       // ioredis keeps reconnecting; readiness reports it meanwhile.
       this.logger.warn({ err: String(err) }, 'redis not reachable yet');

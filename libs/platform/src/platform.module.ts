@@ -109,6 +109,12 @@ class PlatformLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
 export class PlatformModule {
   static forService(options: PlatformOptions): DynamicModule {
     const infra = new ServiceInfrastructure(options.service, options.config, options.logger, options.dataSource);
+    // One limiter for HTTP and gRPC: a caller's requests over both transports drain the same buckets.
+    const limiter = new RateLimiter(infra.redis, {
+      perKeyPerMinute: options.config.RATE_LIMIT_PER_KEY_PER_MINUTE,
+      perTenantPerMinute: options.config.RATE_LIMIT_PER_TENANT_PER_MINUTE,
+      overrides: JSON.parse(options.config.RATE_LIMIT_OVERRIDES) as Record<string, number>,
+    });
     return {
       module: PlatformModule,
       global: true,
@@ -122,26 +128,14 @@ export class PlatformModule {
         { provide: EventPublisher, useValue: infra.publisher },
         { provide: ApiKeyStore, useValue: new ApiKeyStore(infra.dataSource, options.service, infra.redis) },
         { provide: IdempotencyService, useValue: new IdempotencyService(infra.dataSource, infra.redis, options.service) },
-        { provide: GrpcHost, useFactory: (keys: ApiKeyStore) => new GrpcHost(keys, options.logger, options.mapDomainError), inject: [ApiKeyStore] },
+        { provide: GrpcHost, useFactory: (keys: ApiKeyStore) => new GrpcHost(keys, limiter, options.logger, options.mapDomainError), inject: [ApiKeyStore] },
         {
           provide: PlatformLifecycle,
           useFactory: (keys: ApiKeyStore, grpc: GrpcHost) => new PlatformLifecycle(infra, keys, options.config, options.logger, grpc),
           inject: [ApiKeyStore, GrpcHost],
         },
         { provide: APP_GUARD, useFactory: (r: Reflector, keys: ApiKeyStore) => new ApiKeyGuard(r, keys), inject: [Reflector, ApiKeyStore] },
-        {
-          provide: APP_GUARD,
-          useFactory: (r: Reflector) =>
-            new RateLimitGuard(
-              r,
-              new RateLimiter(infra.redis, {
-                perKeyPerMinute: options.config.RATE_LIMIT_PER_KEY_PER_MINUTE,
-                perTenantPerMinute: options.config.RATE_LIMIT_PER_TENANT_PER_MINUTE,
-                overrides: JSON.parse(options.config.RATE_LIMIT_OVERRIDES) as Record<string, number>,
-              }),
-            ),
-          inject: [Reflector],
-        },
+        { provide: APP_GUARD, useFactory: (r: Reflector) => new RateLimitGuard(r, limiter), inject: [Reflector] },
         { provide: APP_FILTER, useValue: new ProblemFilter(options.logger, options.mapDomainError) },
         { provide: APP_PIPE, useValue: createValidationPipe() },
       ],

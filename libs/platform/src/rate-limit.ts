@@ -1,8 +1,7 @@
 import { SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { AuthenticatedRequest } from './auth';
+import type { AuthContext, AuthenticatedRequest } from './auth';
 import { ProblemException } from './problem';
 
 const SKIP_RATE_LIMIT = 'helpdesk:skip-rate-limit';
@@ -49,9 +48,55 @@ local reset = math.ceil((capacity - tokens) / rate)
 return { allowed, math.floor(tokens), retry, reset }
 `;
 
+/** What one request is told: the binding bucket's RateLimit-* headers, and Retry-After when refused. */
+export interface RateLimitVerdict {
+  allowed: boolean;
+  /** Requests per minute of the binding bucket. */
+  limit: number;
+  headers: { 'RateLimit-Limit': string; 'RateLimit-Remaining': string; 'RateLimit-Reset': string };
+  /** Whole seconds (rounded up, at least 1) until a retry can pass; only when refused. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The tighter bucket decides: when one refused, the refusing bucket that frees up last (a retry has to pass
+ * both); otherwise the one with fewer requests left.
+ */
+export function rateLimitVerdict(results: readonly BucketResult[]): RateLimitVerdict {
+  if (results.length === 0) throw new Error('rateLimitVerdict needs at least one bucket');
+  const denied = results.filter((r) => !r.allowed);
+  const binding =
+    denied.length > 0
+      ? denied.reduce((a, b) => (b.retryAfterMs > a.retryAfterMs ? b : a))
+      : results.reduce((a, b) => (b.remaining < a.remaining ? b : a));
+  const headers = {
+    'RateLimit-Limit': String(binding.limit),
+    'RateLimit-Remaining': String(Math.max(0, binding.remaining)),
+    'RateLimit-Reset': String(Math.ceil(binding.resetMs / 1000)),
+  };
+  if (denied.length === 0) return { allowed: true, limit: binding.limit, headers };
+  return { allowed: false, limit: binding.limit, headers, retryAfterSeconds: Math.max(1, Math.ceil(binding.retryAfterMs / 1000)) };
+}
+
+/** The refusal, as HTTP 429 (and, through the gRPC host, RESOURCE_EXHAUSTED) with Retry-After and RateLimit-*. */
+export function rateLimitExceeded(verdict: RateLimitVerdict): ProblemException {
+  return new ProblemException(
+    429,
+    `rate limit of ${verdict.limit} requests per minute exceeded`,
+    undefined,
+    { ...verdict.headers, 'Retry-After': String(verdict.retryAfterSeconds ?? 1) },
+    'rate-limited',
+  );
+}
+
+/** The one Redis command the limiter runs; ioredis' `Redis` is one. */
+export interface ScriptRunner {
+  eval(script: string, numkeys: number, ...args: string[]): Promise<unknown>;
+}
+
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: ScriptRunner,
     private readonly settings: RateLimitSettings,
     private readonly now: () => number = Date.now,
   ) {}
@@ -65,11 +110,26 @@ export class RateLimiter {
     const raw = (await this.redis.eval(TOKEN_BUCKET, 1, `rl:${scope}:${id}`, String(limit), String(this.now()))) as [number, number, number, number];
     return { allowed: raw[0] === 1, limit, remaining: raw[1], retryAfterMs: raw[2], resetMs: raw[3] };
   }
+
+  /**
+   * One request of an authenticated caller: a token from its key's and its tenant's bucket. Null when Redis
+   * is unreachable: the request then passes (availability first). Shared by the HTTP guard and the gRPC host.
+   */
+  async admit(auth: Pick<AuthContext, 'keyId' | 'tenantId'>): Promise<RateLimitVerdict | null> {
+    let results: BucketResult[];
+    try {
+      results = await Promise.all([this.take('key', auth.keyId), this.take('tenant', auth.tenantId)]);
+    } catch {
+      return null;
+    }
+    return rateLimitVerdict(results);
+  }
 }
 
 /**
  * Per-key and per-tenant token buckets in Redis, shared by every replica. Answers 429 with
  * Retry-After and RateLimit-* headers; if Redis is unreachable requests pass (availability first).
+ * gRPC calls are limited by the same RateLimiter in GrpcHost, right after their authentication.
  */
 export class RateLimitGuard implements CanActivate {
   constructor(
@@ -83,26 +143,10 @@ export class RateLimitGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const auth = request.auth;
     if (!auth) return true;
-    let results: BucketResult[];
-    try {
-      results = await Promise.all([this.limiter.take('key', auth.keyId), this.limiter.take('tenant', auth.tenantId)]);
-    } catch {
-      return true;
-    }
-    // Report the tighter of the two buckets.
-    const binding = results.reduce((a, b) => (!b.allowed && a.allowed ? b : b.remaining < a.remaining ? b : a));
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const headers = {
-      'RateLimit-Limit': String(binding.limit),
-      'RateLimit-Remaining': String(Math.max(0, binding.remaining)),
-      'RateLimit-Reset': String(Math.ceil(binding.resetMs / 1000)),
-    };
-    const denied = results.find((r) => !r.allowed);
-    if (denied) {
-      const retryAfter = String(Math.max(1, Math.ceil(denied.retryAfterMs / 1000)));
-      throw new ProblemException(429, `rate limit of ${denied.limit} requests per minute exceeded`, undefined, { ...headers, 'Retry-After': retryAfter }, 'rate-limited');
-    }
-    void reply.headers(headers);
+    const verdict = await this.limiter.admit(auth);
+    if (!verdict) return true;
+    if (!verdict.allowed) throw rateLimitExceeded(verdict);
+    void context.switchToHttp().getResponse<FastifyReply>().headers(verdict.headers);
     return true;
   }
 }

@@ -19,26 +19,32 @@ let svc: IngestionTestApp;
 let key: string;
 let readOnlyKey: string;
 const tenant = tenantName('grpc');
+/** A fresh tenant with a tiny per-minute limit (RATE_LIMIT_OVERRIDES); every other tenant keeps the defaults. */
+const limitedTenant = tenantName('grpc-rl');
+const TENANT_LIMIT = 4;
+let limitedKey: string;
 
 type IngestionClient = grpc.Client;
 let client: IngestionClient;
 let method: grpc.MethodDefinition<object, Json>;
 
-type Outcome = { ok: true; response: Json } | { ok: false; error: grpc.ServiceError };
+type Outcome = { ok: true; response: Json; headers?: grpc.Metadata } | { ok: false; error: grpc.ServiceError };
 
 function submit(request: object, apiKey?: string): Promise<Outcome> {
   const metadata = new grpc.Metadata();
   if (apiKey) metadata.set('authorization', `Bearer ${apiKey}`);
   return new Promise((resolve) => {
-    client.makeUnaryRequest(
+    let headers: grpc.Metadata | undefined;
+    const call = client.makeUnaryRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
       request,
       metadata,
       { deadline: Date.now() + 10_000 },
-      (error, response) => resolve(error ? { ok: false, error } : { ok: true, response: response ?? {} }),
+      (error, response) => resolve(error ? { ok: false, error } : { ok: true, response: response ?? {}, headers }),
     );
+    call.on('metadata', (m: grpc.Metadata) => (headers = m));
   });
 }
 
@@ -73,7 +79,11 @@ const message = (overrides: Json = {}): Json => ({
 beforeAll(async () => {
   key = await createTenantKey(tenant, ['messages:write', 'customers:read']);
   readOnlyKey = await createTenantKey(tenant, ['customers:read']);
-  svc = await IngestionTestApp.start(HTTP_PORT, { GRPC_PORT: String(GRPC_PORT) });
+  limitedKey = await createTenantKey(limitedTenant, ['messages:write', 'customers:read']);
+  svc = await IngestionTestApp.start(HTTP_PORT, {
+    GRPC_PORT: String(GRPC_PORT),
+    RATE_LIMIT_OVERRIDES: JSON.stringify({ [limitedTenant]: TENANT_LIMIT }),
+  });
   const definition = protoLoader.loadSync(join(PROTO_DIR, 'helpdesk', 'ingestion.proto'), {
     keepCase: false,
     longs: String,
@@ -192,4 +202,39 @@ it('answers PERMISSION_DENIED to a key without messages:write and stores nothing
   expect(problemOf(error)).toMatchObject({ status: 403 });
   const rows = await query(`SELECT "id" FROM "ingestion"."messages" WHERE "tenant_id" = $1 AND "body" = $2`, [tenant, body]);
   expect(rows).toHaveLength(0);
+});
+
+it('refuses a tenant past its limit with RESOURCE_EXHAUSTED and retry-after, stores nothing, and leaves other tenants alone', async () => {
+  const started = Date.now();
+  for (let i = 0; i < TENANT_LIMIT; i++) {
+    const result = await submit(message(), limitedKey);
+    if (!result.ok) throw new Error(`call ${i + 1} of ${TENANT_LIMIT} refused: ${result.error.code}: ${result.error.details}`);
+    expect(result.headers?.get('ratelimit-limit')).toEqual([String(TENANT_LIMIT)]);
+    expect(result.headers?.get('ratelimit-remaining')).toEqual([String(TENANT_LIMIT - 1 - i)]);
+  }
+  const body = `超出限额 ${randomUUID()}`;
+  const error = await expectError(submit(message({ body }), limitedKey));
+  const elapsedSeconds = (Date.now() - started) / 1000;
+  expect(error.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+  expect(problemOf(error)).toMatchObject({ status: 429, type: 'https://errors.helpdesk.local/rate-limited' });
+  // 4 per minute refills one request every 15 s, less what refilled while the four calls ran.
+  const retryAfter = Number(error.metadata.get('retry-after')[0]);
+  expect(Number.isInteger(retryAfter)).toBe(true);
+  expect(retryAfter).toBeGreaterThanOrEqual(Math.floor(60 / TENANT_LIMIT - elapsedSeconds));
+  expect(retryAfter).toBeLessThanOrEqual(60 / TENANT_LIMIT);
+  expect(error.metadata.get('ratelimit-limit')).toEqual([String(TENANT_LIMIT)]);
+  expect(error.metadata.get('ratelimit-remaining')).toEqual(['0']);
+  const reset = Number(error.metadata.get('ratelimit-reset')[0]);
+  expect(reset).toBeGreaterThanOrEqual(retryAfter);
+  expect(reset).toBeLessThanOrEqual(60);
+  const rows = await query(`SELECT "id" FROM "ingestion"."messages" WHERE "tenant_id" = $1 AND "body" = $2`, [limitedTenant, body]);
+  expect(rows).toHaveLength(0);
+
+  // The same buckets as the REST API: the tenant is refused there too.
+  const rest = await svc.call(`/v1/customers/${randomUUID()}`, { key: limitedKey });
+  expect(rest.status).toBe(429);
+
+  const other = await submit(message(), key);
+  if (!other.ok) throw new Error(`other tenant refused: ${other.error.code}: ${other.error.details}`);
+  expect(Number(other.headers?.get('ratelimit-remaining')[0])).toBeGreaterThan(100);
 });

@@ -6,18 +6,23 @@
  * character-bigram baseline and the in-process engine on the same data. Tune with `--split dev`;
  * report `test`. The articles are deleted afterwards.
  *
+ * The data set is read from ../shared/datasets beside the repository (or HELPDESK_DATASETS; or
+ * FAQ_DATASET_DIR naming the faq-zh-alipay folder itself). Queries go out 8 at a time (--concurrency).
+ * `npm run eval` imports evaluateOverHttp for its 'knowledge search (HTTP)' rows.
+ *
  *   node tools/build.mjs
- *   node tools/run-ts.js services/knowledge/bench/faq-eval-http.ts [--split test|dev] [--port 4651]
+ *   node tools/run-ts.js services/knowledge/bench/faq-eval-http.ts [--split test|dev] [--port 4651] [--concurrency 8]
  *   node tools/run-ts.js services/knowledge/bench/faq-eval-http.ts --base-url http://127.0.0.1:3003 --api-key dev-demo-key
  *     (a running service and a tenant of your own, whose articles are then left in place; raise its
  *     RATE_LIMIT_PER_KEY_PER_MINUTE above the ~1,300 queries a minute this sends)
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '@helpdesk/testing';
 import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearchEngine, type SearchEngineOptions } from '../src/domain/search';
 import { arg, createBenchTenant, dropBenchTenant, knowledgeDb, percentile, startService, type RunningService } from './bench-kit';
 
-type Split = 'train' | 'dev' | 'test';
+export type Split = 'train' | 'dev' | 'test';
 
 interface FaqEntry {
   id: string;
@@ -25,7 +30,7 @@ interface FaqEntry {
   paraphrases: string[];
 }
 
-interface RankingMetrics {
+export interface RankingMetrics {
   queries: number;
   recallAt1: number;
   recallAt5: number;
@@ -33,7 +38,12 @@ interface RankingMetrics {
 }
 
 // The data, synonyms and baseline are those of tools/eval/faq-search.ts, so the figures compare.
-const DATASET_DIR = process.env.FAQ_DATASET_DIR ?? '/work/shared/datasets/faq-zh-alipay';
+// The shared data sets live beside the repository: <repo>/../shared/datasets, as tools/eval/datasets.ts reads them.
+function datasetDir(): string {
+  if (process.env.FAQ_DATASET_DIR) return resolve(process.env.FAQ_DATASET_DIR);
+  const root = process.env.HELPDESK_DATASETS ? resolve(process.env.HELPDESK_DATASETS) : join(REPO_ROOT, '..', 'shared', 'datasets');
+  return join(root, 'faq-zh-alipay');
+}
 const FAQ_SYNONYMS = [
   ['花呗', '蚂蚁花呗'],
   ['借呗', '蚂蚁借呗'],
@@ -46,29 +56,41 @@ const BASELINE_OPTIONS: SearchEngineOptions = {
 };
 
 function loadSplit(split: Split): FaqEntry[] {
-  return readFileSync(join(DATASET_DIR, `${split}.jsonl`), 'utf8')
+  return readFileSync(join(datasetDir(), `${split}.jsonl`), 'utf8')
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as FaqEntry);
 }
 
-/** Rank of the right article for every paraphrase of the split, as R@1, R@5 and MRR@10. */
-async function rankAll(entries: readonly FaqEntry[], search: (q: string) => Promise<string[]>): Promise<RankingMetrics> {
-  let queries = 0;
+/** Rank of the right article for every paraphrase of the split, as R@1, R@5 and MRR@10; `concurrency` searches in flight. */
+async function rankAll(entries: readonly FaqEntry[], search: (q: string) => Promise<string[]>, concurrency = 1): Promise<RankingMetrics> {
+  const queries = entries.flatMap((entry) => entry.paraphrases.filter((p) => p.trim()).map((p) => ({ id: entry.id, text: p.slice(0, 1000) })));
+  const ranks = await mapLimit(queries, concurrency, async (q) => (await search(q.text)).indexOf(q.id));
   let hits1 = 0;
   let hits5 = 0;
   let rr = 0;
-  for (const entry of entries) {
-    for (const paraphrase of entry.paraphrases) {
-      if (!paraphrase.trim()) continue;
-      const rank = (await search(paraphrase.slice(0, 1000))).indexOf(entry.id);
-      queries++;
-      if (rank === 0) hits1++;
-      if (rank >= 0 && rank < 5) hits5++;
-      if (rank >= 0) rr += 1 / (rank + 1);
-    }
+  for (const rank of ranks) {
+    if (rank === 0) hits1++;
+    if (rank >= 0 && rank < 5) hits5++;
+    if (rank >= 0) rr += 1 / (rank + 1);
   }
-  return { queries, recallAt1: hits1 / queries, recallAt5: hits5 / queries, mrrAt10: rr / queries };
+  const n = Math.max(1, ranks.length);
+  return { queries: ranks.length, recallAt1: hits1 / n, recallAt5: hits5 / n, mrrAt10: rr / n };
+}
+
+/** Runs `fn` over items with at most `parallel` calls in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
 }
 
 /** The same evaluation on an in-process engine: what the HTTP figures should match. */
@@ -82,7 +104,7 @@ async function inProcess(options: SearchEngineOptions, split: Split, synonyms: s
 
 const IMPORT_CHUNK = 1000;
 
-interface Target {
+export interface Target {
   baseUrl: string;
   apiKey: string;
 }
@@ -101,7 +123,19 @@ async function send(target: Target, method: string, path: string, body?: unknown
 const itemsOf = (body: unknown): Array<Record<string, unknown>> =>
   typeof body === 'object' && body !== null && Array.isArray((body as { items?: unknown }).items) ? (body as { items: Array<Record<string, unknown>> }).items : [];
 
-async function evaluateOverHttp(target: Target, split: Split): Promise<{ metrics: RankingMetrics; loadMs: number; latencies: number[] }> {
+export interface HttpFaqEvaluation {
+  metrics: RankingMetrics;
+  articles: number;
+  loadMs: number;
+  /** Per-query round trips in ms, sorted. */
+  latencies: number[];
+}
+
+/**
+ * Loads every entry as an article of the target's tenant, sets the synonyms, and ranks every paraphrase of
+ * `split` through GET /v1/search with `concurrency` queries in flight.
+ */
+export async function evaluateOverHttp(target: Target, split: Split, concurrency = 8): Promise<HttpFaqEvaluation> {
   const all = [...loadSplit('train'), ...loadSplit('dev'), ...loadSplit('test')];
   const entryOfArticle = new Map<string, string>();
   const t0 = performance.now();
@@ -123,9 +157,9 @@ async function evaluateOverHttp(target: Target, split: Split): Promise<{ metrics
     const found = itemsOf(await send(target, 'GET', `/v1/search?${new URLSearchParams({ q, limit: '10' }).toString()}`));
     latencies.push(performance.now() - s);
     return found.map((hit) => entryOfArticle.get(String(hit.articleId)) ?? '');
-  });
+  }, concurrency);
   latencies.sort((a, b) => a - b);
-  return { metrics, loadMs, latencies };
+  return { metrics, articles: all.length, loadMs, latencies };
 }
 
 const fmt = (m: RankingMetrics): string =>
@@ -135,11 +169,13 @@ async function main(): Promise<void> {
   const requested = arg('--split') ?? 'test';
   if (requested !== 'dev' && requested !== 'test' && requested !== 'train') throw new Error('--split must be train, dev or test');
   const split: Split = requested;
+  const concurrency = Number(arg('--concurrency') ?? 8);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('--concurrency must be a positive whole number');
   const baseUrl = arg('--base-url');
   if (baseUrl) {
     const apiKey = arg('--api-key');
     if (!apiKey) throw new Error('--base-url needs --api-key (kb:read and kb:write)');
-    await report(split, { baseUrl, apiKey });
+    await report(split, { baseUrl, apiKey }, concurrency);
     return;
   }
   const db = knowledgeDb();
@@ -148,7 +184,7 @@ async function main(): Promise<void> {
   let service: RunningService | undefined;
   try {
     service = (await startService(Number(arg('--port') ?? 4651))).service;
-    await report(split, { baseUrl: service.baseUrl, apiKey: tenant.apiKey });
+    await report(split, { baseUrl: service.baseUrl, apiKey: tenant.apiKey }, concurrency);
   } finally {
     await service?.stop();
     await dropBenchTenant(db, tenant.tenantId);
@@ -156,8 +192,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function report(split: Split, target: Target): Promise<void> {
-  const http = await evaluateOverHttp(target, split);
+async function report(split: Split, target: Target, concurrency: number): Promise<void> {
+  const http = await evaluateOverHttp(target, split, concurrency);
   const engine = await inProcess(DEFAULT_SEARCH_OPTIONS, split, FAQ_SYNONYMS);
   const baseline = await inProcess(BASELINE_OPTIONS, split, []);
   console.log(`split ${split}: articles loaded through POST /v1/articles:bulk in ${Math.round(http.loadMs)} ms`);
@@ -166,7 +202,9 @@ async function report(split: Split, target: Target): Promise<void> {
   console.log(`baseline bigram BM25   ${fmt(baseline)}  (no segmentation, synonyms or unigrams)`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
