@@ -6,6 +6,9 @@ const require = createRequire(import.meta.url);
 const { Client } = require('pg');
 const services = ['ingestion', 'triage', 'knowledge', 'feedback'];
 const databases = (process.env.HELPDESK_DATABASES ?? 'helpdesk,helpdesk_test').split(',');
+// Dropped and created empty first: the test database starts every `npm test` as on a fresh machine,
+// with no earlier run's rows (pending deliveries, outbox backlog) leaking into this one.
+const reset = new Set((process.env.HELPDESK_RESET_DATABASES ?? '').split(',').filter(Boolean));
 const conn = {
   host: process.env.PG_HOST ?? '127.0.0.1',
   port: Number(process.env.PG_PORT ?? 5432),
@@ -40,6 +43,7 @@ await withClient('postgres', async (c) => {
     await c.query(`${verb} ROLE ${ident(role)} LOGIN PASSWORD ${literal(password)}`);
   }
   for (const db of databases) {
+    if (reset.has(db)) await c.query(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
     const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
     if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${ident(db)}`);
   }

@@ -26,6 +26,7 @@ case "${1:-}" in
     log "unit tests"
     npx jest --selectProjects unit --ci || status=1
     log "integration and end-to-end tests (real Kafka, PostgreSQL, Redis)"
+    HELPDESK_DATABASES=helpdesk_test HELPDESK_RESET_DATABASES=helpdesk_test node deploy/local/db-setup.mjs || status=1
     # --forceExit: a client a spec forgot to close must not hold CI open after every result is in.
     npx jest --selectProjects integration --ci --runInBand --forceExit || status=1
     [ "$status" = 0 ] && log "all checks passed" || log "FAILED"
