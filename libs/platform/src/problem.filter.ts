@@ -1,5 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isTransientDatabaseError } from '@helpdesk/persistence';
 import { problem, ProblemException, type DomainErrorMapper, type ProblemDetails } from './problem';
 import type { AppLogger } from './logger';
 
@@ -39,8 +40,14 @@ export function toProblem(error: unknown, mapDomainError?: DomainErrorMapper): {
               : (e.message ?? 'bad request');
     return { body: problem(e.statusCode, detail) };
   }
+  // Pool exhausted or database unreachable: the request was fine, the service is overloaded — say when to retry.
+  if (isTransientDatabaseError(error)) {
+    return { body: problem(503, 'the service is busy or its database unreachable; retry shortly'), headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } };
+  }
   return { body: problem(500, 'unexpected error; it has been logged') };
 }
+
+const RETRY_AFTER_SECONDS = 2;
 
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
