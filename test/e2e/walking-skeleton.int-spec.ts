@@ -65,12 +65,17 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // A service that died on its own before the stop is named with how it ended, not just missing a log line.
+  expect(all.map((s) => ({ service: s.service, exited: s.exited }))).toEqual(all.map((s) => ({ service: s.service, exited: undefined })));
   const exits = await Promise.all(all.map((s) => s.stop()));
   mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
   for (const s of all) writeFileSync(join(REPO_ROOT, 'reports', `e2e-${s.service}.log`), s.logs());
   // Graceful shutdown: on SIGTERM each service left its consumer groups and flushed its outbox.
   expect(exits.map((e) => e.killed)).toEqual([false, false, false, false]);
-  for (const s of all) expect(s.logs()).toContain('outbox flushed');
+  for (const [i, s] of all.entries()) {
+    const flushed = s.logs().includes('outbox flushed');
+    expect({ service: s.service, flushed, ...(flushed ? {} : { exit: exits[i] }) }).toEqual({ service: s.service, flushed: true });
+  }
 }, 60_000);
 
 describe('walking skeleton', () => {

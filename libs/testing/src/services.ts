@@ -66,6 +66,8 @@ export async function createTenantKey(tenantId: string, scopes: string[] = ['adm
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private output = '';
+  /** How and when the process ended, whether stopped by the test or not. */
+  exited: { code: number | null; signal: NodeJS.Signals | null; at: string } | undefined;
   readonly baseUrl: string;
 
   constructor(
@@ -78,6 +80,7 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     const entry = join(REPO_ROOT, 'services', this.service, 'dist', 'src', 'main.js');
+    this.exited = undefined;
     this.child = spawn(process.execPath, ['--no-warnings', entry], {
       env: { ...process.env, ...serviceTestEnv(this.service, { HTTP_PORT: String(this.port), ...this.env }) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,6 +90,9 @@ export class ServiceProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+    this.child.once('exit', (code, signal) => {
+      this.exited = { code, signal, at: new Date().toISOString() };
+    });
     await expectEventually(
       async () => {
         if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new Error(`${this.service} exited: ${this.output}`);

@@ -83,6 +83,15 @@ export class ArticleChangesConsumer implements OnModuleInit, BeforeApplicationSh
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     this.consumer = consumer;
+    // Nothing is committed, so a rejoin (kafkajs restarts the consumer itself after a broker outage)
+    // would start at the topic's end: resume from what this replica has applied instead.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      try {
+        for (const [partition, offset] of this.positions) consumer.seek({ topic: TOPICS.knowledgeArticles, partition, offset });
+      } catch (err) {
+        this.logger.warn({ err: String(err) }, 'index sync could not resume from its positions; rebuild on restart');
+      }
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.warn({ error: payload.error.message, restarting: payload.restart }, 'index sync consumer crashed');
       if (!payload.restart && !this.stopping) setTimeout(() => void this.restart(), 1000);
