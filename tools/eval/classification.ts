@@ -24,6 +24,7 @@ import {
   type TextModel,
 } from '../../services/triage/src/domain/classification';
 import { readRows, text, type Split } from './datasets';
+import { formatTable } from './options';
 
 /** One reported figure: ours beside the majority-class floor and, where one exists, the published figure. */
 export interface EvalRow {
@@ -246,22 +247,7 @@ function negativeEmotionRows(models: ClassificationEvalReport['models'], log: (l
 }
 
 export function formatReport(report: ClassificationEvalReport): string {
-  const header = ['task', 'dataset', 'metric', 'ours', 'majority', 'goal', 'published'];
-  const lines = report.rows.map((r) => [
-    r.task,
-    r.dataset,
-    r.metric,
-    r.value.toFixed(3),
-    r.majorityBaseline.toFixed(3),
-    r.goal !== undefined ? `≥ ${r.goal.toFixed(2)}${r.value >= r.goal ? ' ✓' : ' ✗'}` : '',
-    r.published ?? '',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  const perClass = report.rows
-    .filter((r) => r.perClassF1)
-    .map((r) => `  ${r.task}: ${Object.entries(r.perClassF1 ?? {}).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(' ')}`);
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt), '', 'per-class F1 (test):', ...perClass].join('\n');
+  return formatTable(report.rows);
 }
 
 function main(): void {
