@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceProcess, createTenantKey, expectEventually } from '@helpdesk/testing';
-import { call, type Json } from './support/http';
+import {
+  ServiceProcess,
+  createTenantKey,
+  expectEventually,
+  callJson as call,
+  type Json,
+} from '@helpdesk/testing';
 
 /**
  * The self-service loop end to end over real processes, Kafka, PostgreSQL and Redis: a customer asks a

@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { ServiceProcess, createTenantKey, expectEventually, superuserClient } from '@helpdesk/testing';
-import { call, type Json } from './support/http';
+import {
+  ServiceProcess,
+  createTenantKey,
+  expectEventually,
+  superuserClient,
+  callJson as call,
+  type Json,
+} from '@helpdesk/testing';
 
 /**
  * The closed loop over real processes, Kafka, PostgreSQL and Redis (issue 6 acceptance): a customer

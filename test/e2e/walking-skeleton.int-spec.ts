@@ -3,8 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { REPO_ROOT, ServiceProcess, createTenantKey, expectEventually } from '@helpdesk/testing';
-import { call, type Json } from './support/http';
+import { REPO_ROOT, ServiceProcess, callJson as call, createTenantKey, expectEventually, type Json } from '@helpdesk/testing';
 
 /**
  * End to end over real processes, Kafka, PostgreSQL and Redis: a message accepted by ingestion

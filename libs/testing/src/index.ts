@@ -1,3 +1,4 @@
 export * from './infrastructure';
 export * from './eventually';
 export * from './services';
+export * from './http';

@@ -8,7 +8,13 @@ import {
   type PayloadOf,
   type TopicName,
 } from '@helpdesk/contracts';
-import { expectEventually, ServiceProcess, superuserClient, testInfrastructure } from '@helpdesk/testing';
+import {
+  callJson,
+  expectEventually,
+  ServiceProcess,
+  superuserClient,
+  testInfrastructure,
+} from '@helpdesk/testing';
 
 import { DEV_SURVEY_TOKEN_KEYS, parseSurveyTokenKeys } from '../src/infrastructure/survey-token-keys';
 
@@ -45,28 +51,11 @@ export async function startFeedback(
   return { process: service, baseUrl: service.baseUrl };
 }
 
-export async function call(
+export const call = (
   baseUrl: string,
   path: string,
   init: RequestInit & { key?: string; json?: unknown } = {},
-): Promise<{ status: number; body: Json; text: string; headers: Headers }> {
-  const headers = new Headers(init.headers);
-  if (init.key !== undefined) headers.set('authorization', `Bearer ${init.key}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  const res = await fetch(`${baseUrl}${path}`, { ...init, headers, body });
-  const text = await res.text();
-  let parsed: Json = {};
-  try {
-    parsed = text ? (JSON.parse(text) as Json) : {};
-  } catch {
-    parsed = { raw: text };
-  }
-  return { status: res.status, body: parsed, text, headers: res.headers };
-}
+): Promise<{ status: number; body: Json; text: string; headers: Headers }> => callJson(baseUrl, path, init);
 
 function kafka(): Kafka {
   return new Kafka({

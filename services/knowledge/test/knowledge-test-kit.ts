@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { EVENTS, loadFixture, type EventEnvelope, type PayloadOf, type TopicName, TOPICS } from '@helpdesk/contracts';
 import { encodePosition, watchTopic } from '@helpdesk/messaging';
-import { ServiceProcess, testInfrastructure } from '@helpdesk/testing';
+import { ServiceProcess, callJson, testInfrastructure } from '@helpdesk/testing';
 
 export type Json = Record<string, unknown>;
 
@@ -34,24 +34,8 @@ export interface Reply {
   headers: Headers;
 }
 
-export async function call(baseUrl: string, path: string, init: RequestInit & { key?: string; json?: unknown } = {}): Promise<Reply> {
-  const headers = new Headers(init.headers);
-  if (init.key !== undefined) headers.set('authorization', `Bearer ${init.key}`);
-  let body = init.body;
-  if (init.json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(init.json);
-  }
-  const res = await fetch(`${baseUrl}${path}`, { ...init, headers, body });
-  const text = await res.text();
-  let parsed: Json = {};
-  try {
-    parsed = text ? (JSON.parse(text) as Json) : {};
-  } catch {
-    parsed = { raw: text };
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
+export const call = (baseUrl: string, path: string, init: RequestInit & { key?: string; json?: unknown } = {}): Promise<Reply> =>
+  callJson(baseUrl, path, init);
 
 export const items = (reply: Reply): Json[] => reply.body.items as Json[];
 export const ids = (reply: Reply): string[] => items(reply).map((i) => String(i.articleId ?? i.id));

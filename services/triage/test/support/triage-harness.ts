@@ -12,6 +12,7 @@ import {
 } from '@helpdesk/contracts';
 import {
   REPO_ROOT,
+  callJson,
   ServiceProcess,
   createTenantKey,
   expectEventually,
@@ -81,15 +82,7 @@ export class TriageApi {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       if (!h.has('content-type')) h.set('content-type', 'application/json');
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers: h, body: payload });
-    const text = await res.text();
-    let parsed: Json = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Json) : {};
-    } catch {
-      parsed = { raw: text };
-    }
-    return { status: res.status, body: parsed, headers: res.headers };
+    return callJson(this.baseUrl, path, { method, headers: h, body: payload });
   }
 
   async ok(method: string, path: string, body?: unknown, expected = [200, 201]): Promise<Json> {

@@ -7,8 +7,8 @@ export interface HttpReply {
   headers: Headers;
 }
 
-/** One HTTP call as a partner makes it: API key as Bearer, JSON in and out, non-JSON kept as `raw`. */
-export async function call(
+/** One HTTP call as a partner makes it (every spec's helper): API key as Bearer, JSON in and out, non-JSON kept as `raw`. */
+export async function callJson(
   base: string,
   path: string,
   init: RequestInit & { key?: string; json?: unknown } = {},
