@@ -4,17 +4,24 @@ import { currentCorrelation } from '@helpdesk/messaging';
 
 export type AppLogger = Logger;
 
-/** JSON logs with the service name and the ambient correlation id on every line. */
+/**
+ * JSON logs with the service name and the ambient correlation id on every line. Written synchronously:
+ * a process ended by a signal (Nest re-raises SIGTERM after its shutdown hooks) never flushes an
+ * asynchronous buffer, so its last lines — the shutdown report, a fatal error — would be lost.
+ */
 export function createLogger(service: string, level: string): AppLogger {
-  return pino({
-    level,
-    base: { service },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    mixin() {
-      const c = currentCorrelation();
-      return c ? { correlationId: c.correlationId, ...(c.tenantId ? { tenantId: c.tenantId } : {}) } : {};
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin() {
+        const c = currentCorrelation();
+        return c ? { correlationId: c.correlationId, ...(c.tenantId ? { tenantId: c.tenantId } : {}) } : {};
+      },
     },
-  });
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Routes Nest's own logging into the same JSON stream. */

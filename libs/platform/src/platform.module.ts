@@ -101,15 +101,6 @@ class PlatformLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
     await this.grpc.stop();
     await this.infra.stop();
     this.logger.info('stopped: consumers left their groups, outbox flushed');
-    // Logs are written asynchronously and Nest re-raises the signal right after the hooks: a process
-    // ended by a signal never flushes, so the last lines would be lost without this.
-    await new Promise<void>((resolve) => {
-      const giveUp = setTimeout(resolve, 1000);
-      this.logger.flush(() => {
-        clearTimeout(giveUp);
-        resolve();
-      });
-    });
   }
 }
 
