@@ -1,3 +1,4 @@
+export * from './chinese-variants';
 export * from './confidence';
 export * from './knowledge-search-engine';
 export * from './porter-stemmer';
@@ -5,6 +6,7 @@ export * from './search-document';
 export * from './search.exception';
 export * from './snippet-builder';
 export * from './synonym-expander';
+export * from './term-associations';
 export { primaryLanguage, type RankingOptions, type TenantIndexStats } from './tenant-search-index';
 export * from './text-analyzer';
 export * from './word-segmenter';

@@ -1,4 +1,4 @@
-import { KnowledgeSearchEngine } from './knowledge-search-engine';
+import { DEFAULT_SEARCH_OPTIONS, KnowledgeSearchEngine } from './knowledge-search-engine';
 import type { SearchDocument } from './search-document';
 import { SearchErrorCode, SearchException } from './search.exception';
 
@@ -234,5 +234,13 @@ describe('KnowledgeSearchEngine', () => {
     expect(ids(engine, 'round2').length).toBeGreaterThan(0);
     expect(ids(engine, 'round1')).toEqual([]);
     expect(ids(engine, '文章42 版本2')[0]).toBe('a42');
+  });
+
+  it('ranks articles with an empty body under full length normalisation (b = 1)', () => {
+    const engine = new KnowledgeSearchEngine({ ranking: { ...DEFAULT_SEARCH_OPTIONS.ranking, b: 1 } });
+    engine.build([article('a', '花呗怎么还款', ''), article('b', '借呗额度怎么提升', '')]);
+    const result = engine.search(T, { text: '花呗还款' });
+    expect(result.items[0]?.articleId).toBe('a');
+    expect(Number.isFinite(result.items[0]?.rawScore)).toBe(true);
   });
 });

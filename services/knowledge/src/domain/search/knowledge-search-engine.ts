@@ -1,3 +1,4 @@
+import { createVariantRewriter } from './chinese-variants';
 import { DEFAULT_CONFIDENCE_CALIBRATION, type ConfidenceCalibration } from './confidence';
 import type { ArticleFeedback, SearchDocument, SearchQuery, SearchResult } from './search-document';
 import { SearchErrorCode, SearchException } from './search.exception';
@@ -7,6 +8,13 @@ import {
   type TenantIndexStats,
   type ValidatedQuery,
 } from './tenant-search-index';
+import {
+  DEFAULT_ASSOCIATION_LEARNING,
+  learnTermAssociations,
+  type AssociationLearningOptions,
+  type EquivalentPair,
+  type TermAssociations,
+} from './term-associations';
 import { TextAnalyzer, type AnalyzerOptions } from './text-analyzer';
 import { jiebaSegmenter } from './word-segmenter';
 
@@ -26,20 +34,22 @@ export interface SearchEngineOptions {
 export const DEFAULT_SEARCH_OPTIONS: SearchEngineOptions = {
   analyzer: {
     segmenter: jiebaSegmenter,
+    variants: createVariantRewriter(),
     hanBigrams: true,
     hanUnigrams: true,
     englishStemming: true,
     stopWords: true,
   },
   ranking: {
-    k1: 1.2,
+    k1: 2,
     b: 0.75,
     fieldWeights: { title: 2, body: 1, tags: 1.5 },
     kindWeights: [1, 1, 1],
     synonymWeight: 0.5,
+    associationWeight: 0.5,
     feedbackWeight: 0.1,
     feedbackSmoothing: 5,
-    maxDocumentFrequency: [1, 1, 0.05],
+    maxDocumentFrequency: [1, 1, 0.5],
     maxQueryTerms: 64,
   },
   confidence: DEFAULT_CONFIDENCE_CALIBRATION,
@@ -54,6 +64,7 @@ export class KnowledgeSearchEngine {
   private readonly tenants = new Map<string, TenantSearchIndex>();
   private readonly analyzer: TextAnalyzer;
   private readonly synonymsByTenant = new Map<string, readonly (readonly string[])[]>();
+  private readonly associationsByTenant = new Map<string, TermAssociations>();
   private readonly feedbackByTenant = new Map<string, Map<string, ArticleFeedback>>();
   readonly options: SearchEngineOptions;
   private bulkLoading = false;
@@ -95,6 +106,21 @@ export class KnowledgeSearchEngine {
     this.tenant(tenantId).setSynonyms(groups);
   }
 
+  /**
+   * Learns the tenant's query expansion from phrasings known to be equivalent (an article's title and the
+   * questions it answered) and replaces the previous table; returns how many terms gained associations.
+   */
+  learnAssociations(
+    tenantId: string,
+    pairs: Iterable<EquivalentPair>,
+    options: AssociationLearningOptions = DEFAULT_ASSOCIATION_LEARNING,
+  ): number {
+    const table = learnTermAssociations(pairs, this.analyzer, options);
+    this.associationsByTenant.set(tenantId, table);
+    this.tenant(tenantId).setAssociations(table);
+    return table.size;
+  }
+
   /** Current helpful / not-helpful counts of an article; a small prior on its score. */
   setFeedback(tenantId: string, articleId: string, feedback: ArticleFeedback): void {
     let byArticle = this.feedbackByTenant.get(tenantId);
@@ -121,6 +147,7 @@ export class KnowledgeSearchEngine {
       if (this.bulkLoading) index.beginBulk();
       const groups = this.synonymsByTenant.get(tenantId);
       if (groups) index.setSynonyms(groups);
+      index.setAssociations(this.associationsByTenant.get(tenantId));
       for (const [articleId, feedback] of this.feedbackByTenant.get(tenantId) ?? [])
         index.setFeedback(articleId, feedback);
       this.tenants.set(tenantId, index);

@@ -4,6 +4,7 @@ import type { ArticleFeedback, SearchDocument, SearchHit, SearchResult } from '.
 import { buildSnippet, type HighlightTerms } from './snippet-builder';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 import { SynonymExpander } from './synonym-expander';
+import type { TermAssociations } from './term-associations';
 import { TermDictionary } from './term-dictionary';
 import {
   TERM_KINDS,
@@ -22,6 +23,8 @@ export interface RankingOptions {
   kindWeights: readonly [number, number, number];
   /** Multiplier for terms that only come from synonym expansion. */
   synonymWeight: number;
+  /** Multiplier for terms added from the tenant's learned associations (times the association weight). */
+  associationWeight: number;
   /** Largest relative change the helpful/not-helpful prior can make to a score (0.1 = ±10 %). */
   feedbackWeight: number;
   /** Votes an article needs before its prior reaches half of `feedbackWeight`. */
@@ -117,6 +120,7 @@ export class TenantSearchIndex {
   private scores = new Float64Array(16);
   private readonly feedback = new Map<string, ArticleFeedback>();
   private synonyms: SynonymExpander | undefined;
+  private associations: TermAssociations | undefined;
 
   constructor(
     private readonly analyzer: TextAnalyzer,
@@ -278,8 +282,9 @@ export class TenantSearchIndex {
       for (let k = 0; k < TERM_KINDS; k++) {
         const i = f * TERM_KINDS + k;
         const avg = this.lengthSums[i] / live || 1;
-        this.norms[slot * LENGTHS_PER_DOC + i] =
-          fw[f] / (1 - b + (b * this.lengths[slot * LENGTHS_PER_DOC + i]) / avg);
+        const length = this.lengths[slot * LENGTHS_PER_DOC + i];
+        // An empty field has no term to weigh; with b = 1 its norm would be infinite and 0 × ∞ poisons the score.
+        this.norms[slot * LENGTHS_PER_DOC + i] = length === 0 ? 0 : fw[f] / (1 - b + (b * length) / avg);
       }
     }
   }
@@ -297,6 +302,10 @@ export class TenantSearchIndex {
 
   setSynonyms(groups: readonly (readonly string[])[]): void {
     this.synonyms = groups.length > 0 ? new SynonymExpander(groups, this.analyzer) : undefined;
+  }
+
+  setAssociations(table: TermAssociations | undefined): void {
+    this.associations = table && table.size > 0 ? table : undefined;
   }
 
   setFeedback(articleId: string, feedback: ArticleFeedback): void {
@@ -391,6 +400,17 @@ export class TenantSearchIndex {
       for (const t of extra.terms) {
         if (!weights.has(t.key) && !expanded.has(t.key)) {
           expanded.set(t.key, { kind: t.kind, weight: ranking.synonymWeight * ranking.kindWeights[t.kind] });
+        }
+      }
+    }
+    if (this.associations && ranking.associationWeight > 0) {
+      for (const [key, { weight }] of weights) {
+        for (const r of this.associations.get(key) ?? []) {
+          if (weights.has(r.key)) continue;
+          const w = ranking.associationWeight * r.weight * Math.min(weight, ranking.kindWeights[r.kind]);
+          const entry = expanded.get(r.key);
+          if (!entry) expanded.set(r.key, { kind: r.kind, weight: w });
+          else if (entry.weight < w) entry.weight = w;
         }
       }
     }

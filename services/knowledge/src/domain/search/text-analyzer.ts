@@ -1,6 +1,7 @@
 import { normalizeText } from '@helpdesk/text';
 import { porterStem } from './porter-stemmer';
 import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS } from './stop-words';
+import type { VariantRewriter } from './chinese-variants';
 import type { WordSegmenter } from './word-segmenter';
 
 /** Terms live in separate namespaces so a word and a bigram with the same characters are weighted apart. */
@@ -25,6 +26,8 @@ export interface AnalyzerOptions {
   hanUnigrams: boolean;
   englishStemming: boolean;
   stopWords: boolean;
+  /** Colloquial variants rewritten to one form before segmentation (如何 → 怎么, 还钱 → 还款). */
+  variants?: VariantRewriter;
 }
 
 export interface QueryAnalysis {
@@ -81,8 +84,9 @@ export class TextAnalyzer {
     return this.options.englishStemming ? porterStem(word) : word;
   }
 
-  private analyzeHan(run: string, dropStop: boolean, out: AnalyzedTerm[]): void {
-    const { segmenter, hanBigrams, hanUnigrams } = this.options;
+  private analyzeHan(original: string, dropStop: boolean, out: AnalyzedTerm[]): void {
+    const { segmenter, hanBigrams, hanUnigrams, variants } = this.options;
+    const run = variants ? variants.rewrite(original) : original;
     if (segmenter) {
       for (const w of segmenter.segment(run)) {
         if (dropStop && CHINESE_STOP_WORDS.has(w)) continue;
