@@ -7,8 +7,10 @@ import {
   type SearchDocument,
   type SearchQuery,
   type SearchResult,
+  type EquivalentPair,
   type TenantIndexStats,
 } from '../domain/search';
+import { ArticleFeedbackRepository } from '../infrastructure/article-feedback.repository';
 import { ArticleRepository } from '../infrastructure/article.repository';
 import { KnowledgeSettingsRepository } from '../infrastructure/knowledge-settings.repository';
 import { toSearchDocument, type Article } from './article';
@@ -17,8 +19,23 @@ export interface RebuildReport {
   articles: number;
   tenants: number;
   skipped: number;
+  /** Answered questions the term associations were learned from, over all tenants. */
+  answeredQuestions: number;
   loadMs: number;
   buildMs: number;
+}
+
+/** Newest answered questions per tenant the associations learn from: bounds boot time and memory. */
+export const MAX_LEARNED_QUESTIONS = 50_000;
+
+function pairsByTenant(rows: readonly { tenantId: string; question: string; title: string }[]): Map<string, EquivalentPair[]> {
+  const out = new Map<string, EquivalentPair[]>();
+  for (const r of rows) {
+    let list = out.get(r.tenantId);
+    if (!list) out.set(r.tenantId, (list = []));
+    list.push({ a: r.title, b: r.question });
+  }
+  return out;
 }
 
 /**
@@ -33,6 +50,7 @@ export class SearchIndexService {
   constructor(
     private readonly articles: ArticleRepository,
     private readonly settings: KnowledgeSettingsRepository,
+    private readonly feedback: ArticleFeedbackRepository,
     @InjectLogger() private readonly logger: AppLogger,
   ) {}
 
@@ -55,15 +73,18 @@ export class SearchIndexService {
       }
     }
     const synonyms = await this.settings.allSynonyms();
+    const answered = await this.feedback.answeredQuestions(MAX_LEARNED_QUESTIONS);
     const loadMs = performance.now() - t0;
     const t1 = performance.now();
     for (const [tenantId, groups] of synonyms) this.engine.setSynonyms(tenantId, groups);
+    for (const [tenantId, pairs] of pairsByTenant(answered)) this.engine.learnAssociations(tenantId, pairs);
     for (const v of votes) this.engine.setFeedback(v.tenantId, v.articleId, v.feedback);
     this.engine.build(docs);
     const report = {
       articles: docs.length,
       tenants: new Set(docs.map((d) => d.tenantId)).size,
       skipped,
+      answeredQuestions: answered.length,
       loadMs: Math.round(loadMs),
       buildMs: Math.round(performance.now() - t1),
     };
@@ -89,6 +110,16 @@ export class SearchIndexService {
 
   async refreshSynonyms(tenantId: string): Promise<void> {
     this.engine.setSynonyms(tenantId, (await this.settings.synonyms(tenantId)).groups);
+  }
+
+  /**
+   * Relearns the tenant's term associations from its answered questions (helpful votes, deflected
+   * automatic answers), so the words customers use reach the articles written in other words.
+   */
+  async relearnAssociations(tenantId: string): Promise<{ questions: number; terms: number }> {
+    const answered = await this.feedback.answeredQuestions(MAX_LEARNED_QUESTIONS, tenantId);
+    const pairs = pairsByTenant(answered).get(tenantId) ?? [];
+    return { questions: pairs.length, terms: this.engine.learnAssociations(tenantId, pairs) };
   }
 
   setSynonyms(tenantId: string, groups: readonly (readonly string[])[]): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 const S = 'knowledge';
 
@@ -16,6 +16,37 @@ export interface FeedbackVote {
 /** Helpful / not-helpful votes on articles; one per ticket and article. */
 @Injectable()
 export class ArticleFeedbackRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Customer questions paired with the article title that answered them: tickets whose vote on the
+   * article was helpful, and automatic answers that deflected the ticket. The newest `maxPerTenant`
+   * of each tenant (or of `tenantId` alone).
+   */
+  async answeredQuestions(maxPerTenant: number, tenantId?: string): Promise<Array<{ tenantId: string; question: string; title: string }>> {
+    const rows: Array<{ tenant_id: string; question: string; title: string }> = await this.dataSource.query(
+      `SELECT "tenant_id", "question", "title" FROM (
+         SELECT p."tenant_id", p."question", a."title",
+                row_number() OVER (PARTITION BY p."tenant_id" ORDER BY p."at" DESC) AS "n"
+         FROM (
+           SELECT f."tenant_id", f."article_id", concat_ws(' ', q."subject", left(q."body", 1000)) AS "question", f."created_at" AS "at"
+           FROM "${S}"."article_feedback" f
+           JOIN "${S}"."ticket_questions" q ON q."tenant_id" = f."tenant_id" AND q."ticket_id" = f."ticket_id"
+           WHERE f."helpful" AND f."ticket_id" IS NOT NULL
+           UNION ALL
+           SELECT x."tenant_id", x."article_id", concat_ws(' ', q."subject", left(q."body", 1000)), x."proposed_at"
+           FROM "${S}"."auto_answers" x
+           JOIN "${S}"."ticket_questions" q ON q."tenant_id" = x."tenant_id" AND q."ticket_id" = x."ticket_id"
+           WHERE x."outcome" = 'deflected'
+         ) p
+         JOIN "${S}"."articles" a ON a."tenant_id" = p."tenant_id" AND a."id" = p."article_id"
+         WHERE $2::varchar IS NULL OR p."tenant_id" = $2
+       ) r WHERE "n" <= $1`,
+      [maxPerTenant, tenantId ?? null],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, question: r.question, title: r.title }));
+  }
+
   /** The vote this ticket already gave the article, if any (locked: it may be replaced). */
   async ticketVote(manager: EntityManager, tenantId: string, articleId: string, ticketId: string): Promise<{ id: string; helpful: boolean } | undefined> {
     const rows: Array<{ id: string; helpful: boolean }> = await manager.query(
