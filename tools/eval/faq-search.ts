@@ -93,6 +93,7 @@ export const BASELINE_OPTIONS: SearchEngineOptions = {
     kindWeights: [1, 1, 0],
     synonymWeight: 0,
     associationWeight: 0,
+    necessityWeight: 0,
   },
 };
 

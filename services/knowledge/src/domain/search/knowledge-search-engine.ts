@@ -47,6 +47,7 @@ export const DEFAULT_SEARCH_OPTIONS: SearchEngineOptions = {
     kindWeights: [1, 1, 1],
     synonymWeight: 0.5,
     associationWeight: 0.5,
+    necessityWeight: 1,
     feedbackWeight: 0.1,
     feedbackSmoothing: 5,
     maxDocumentFrequency: [1, 1, 0.5],
@@ -118,7 +119,7 @@ export class KnowledgeSearchEngine {
     const table = learnTermAssociations(pairs, this.analyzer, options);
     this.associationsByTenant.set(tenantId, table);
     this.tenant(tenantId).setAssociations(table);
-    return table.size;
+    return table.related.size;
   }
 
   /** Current helpful / not-helpful counts of an article; a small prior on its score. */

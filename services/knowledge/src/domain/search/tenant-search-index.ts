@@ -25,6 +25,8 @@ export interface RankingOptions {
   synonymWeight: number;
   /** Multiplier for terms added from the tenant's learned associations (times the association weight). */
   associationWeight: number;
+  /** Exponent on a query term's learned necessity (0: ignore it). */
+  necessityWeight: number;
   /** Largest relative change the helpful/not-helpful prior can make to a score (0.1 = ±10 %). */
   feedbackWeight: number;
   /** Votes an article needs before its prior reaches half of `feedbackWeight`. */
@@ -305,7 +307,7 @@ export class TenantSearchIndex {
   }
 
   setAssociations(table: TermAssociations | undefined): void {
-    this.associations = table && table.size > 0 ? table : undefined;
+    this.associations = table && (table.related.size > 0 || table.necessity.size > 0) ? table : undefined;
   }
 
   setFeedback(articleId: string, feedback: ArticleFeedback): void {
@@ -390,6 +392,13 @@ export class TenantSearchIndex {
       if (entry) entry.weight += ranking.kindWeights[t.kind];
       else weights.set(t.key, { kind: t.kind, weight: ranking.kindWeights[t.kind] });
     }
+    const necessity = this.associations?.necessity;
+    if (necessity && ranking.necessityWeight !== 0) {
+      for (const [key, entry] of weights) {
+        const n = necessity.get(key);
+        if (n !== undefined) entry.weight *= n ** ranking.necessityWeight;
+      }
+    }
     const highlightHan = new Set(analysis.hanSurfaces);
     const highlightStems = new Set(analysis.latinStems.filter((s) => !ENGLISH_STOP_WORDS.has(s)));
     const expanded = new Map<string, { kind: TermKind; weight: number }>();
@@ -405,7 +414,7 @@ export class TenantSearchIndex {
     }
     if (this.associations && ranking.associationWeight > 0) {
       for (const [key, { weight }] of weights) {
-        for (const r of this.associations.get(key) ?? []) {
+        for (const r of this.associations.related.get(key) ?? []) {
           if (weights.has(r.key)) continue;
           const w = ranking.associationWeight * r.weight * Math.min(weight, ranking.kindWeights[r.kind]);
           const entry = expanded.get(r.key);

@@ -22,19 +22,49 @@ describe('learnTermAssociations', () => {
 
   it('relates terms that replace each other across equivalent phrasings, both ways', () => {
     const table = learnTermAssociations(pairs, analyzer, { ...DEFAULT_ASSOCIATION_LEARNING, kinds: [TermKind.Word] });
-    const refund = table.get('wrefund')?.map((r) => r.key) ?? [];
+    const refund = table.related.get('wrefund')?.map((r) => r.key) ?? [];
     // Keys are stems: money → monei.
     expect(refund).toEqual(expect.arrayContaining(['wmonei', 'wback']));
-    expect(table.get('wmonei')?.map((r) => r.key)).toContain('wrefund');
+    expect(table.related.get('wmonei')?.map((r) => r.key)).toContain('wrefund');
     // Shared words are not translations of anything, and one pair is not evidence.
-    expect(table.has('worder')).toBe(false);
-    expect(table.has('wcancel')).toBe(false);
+    expect(table.related.has('worder')).toBe(false);
+    expect(table.related.has('wcancel')).toBe(false);
   });
 
   it('weighs by how often the source term is replaced, smoothed for rare terms', () => {
     const table = learnTermAssociations(pairs, analyzer, { ...DEFAULT_ASSOCIATION_LEARNING, kinds: [TermKind.Word] });
-    const weight = table.get('wrefund')?.find((r) => r.key === 'wmonei')?.weight ?? 0;
+    const weight = table.related.get('wrefund')?.find((r) => r.key === 'wmonei')?.weight ?? 0;
     expect(weight).toBeCloseTo(3 / (3 + DEFAULT_ASSOCIATION_LEARNING.smoothing));
+  });
+});
+
+describe('learned necessity', () => {
+  it('rates terms that survive rephrasing above the average and replaced ones below it', () => {
+    const pairs = [
+      { a: 'refund my order', b: 'money back for my order' },
+      { a: 'refund the shoes', b: 'money back for the shoes' },
+      { a: 'cancel the card', b: 'block the card' },
+    ];
+    const { necessity } = learnTermAssociations(pairs, analyzer);
+    expect(necessity.get('worder') ?? 0).toBeGreaterThan(1);
+    expect(necessity.get('wcard') ?? 0).toBeGreaterThan(1);
+    expect(necessity.get('wrefund') ?? 2).toBeLessThan(1);
+  });
+
+  it('ranks the article sharing the term customers never rephrase above one sharing a filler', () => {
+    const doc = (id: string, title: string): SearchDocument => ({
+      id, tenantId: 't', title, body: '', language: 'en', category: null, tags: [], status: 'published',
+    });
+    const pairs = ['card', 'login', 'refund', 'parcel'].flatMap((w) => [
+      { a: `${w} problem`, b: `${w} issue` },
+      { a: `${w} trouble`, b: `${w}` },
+    ]);
+    const engine = new KnowledgeSearchEngine();
+    engine.build([doc('a-problem', 'problem'), doc('z-card', 'card')]);
+    // Equal BM25 scores: the id decides.
+    expect(engine.search('t', { text: 'card problem' }).items[0].articleId).toBe('a-problem');
+    engine.learnAssociations('t', pairs);
+    expect(engine.search('t', { text: 'card problem' }).items[0].articleId).toBe('z-card');
   });
 });
 

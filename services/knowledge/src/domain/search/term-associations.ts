@@ -13,8 +13,15 @@ export interface RelatedTerm {
   weight: number;
 }
 
-/** Learned query expansion: index key → related index keys. */
-export type TermAssociations = ReadonlyMap<string, readonly RelatedTerm[]>;
+export interface TermAssociations {
+  /** Learned query expansion: index key → related index keys. */
+  related: ReadonlyMap<string, readonly RelatedTerm[]>;
+  /**
+   * Index key → how much more often than the average term it survives rephrasing (花呗 stays, 怎么 comes
+   * and goes): a query term's weight is scaled by this to the power `necessityWeight`. Unseen terms: 1.
+   */
+  necessity: ReadonlyMap<string, number>;
+}
 
 export interface AssociationLearningOptions {
   /** Pairs a (source, related) couple must appear in before it counts: one pair is anecdote. */
@@ -23,6 +30,8 @@ export interface AssociationLearningOptions {
   smoothing: number;
   minWeight: number;
   maxPerTerm: number;
+  /** Pseudo-pairs pulling a term's survival rate towards the average one. */
+  necessitySmoothing: number;
   /** Word and bigram terms only: single characters relate to everything. */
   kinds: readonly TermKind[];
 }
@@ -32,10 +41,13 @@ export const DEFAULT_ASSOCIATION_LEARNING: AssociationLearningOptions = {
   smoothing: 5,
   minWeight: 0.05,
   maxPerTerm: 8,
+  necessitySmoothing: 4,
   kinds: [TermKind.Word, TermKind.Bigram],
 };
 
 /**
+ * Also learns each term's necessity: how often it survives into the other phrasing, against the average.
+ *
  * A one-step translation table from equivalent phrasings: within each pair, every term found on one side
  * only is counted as a translation of every term found on the other side only (耍脸 ↔ 刷脸, 旧 ↔ 以前).
  * weight(s → t) = pairs where s and t translate each other / (pairs with s + smoothing).
@@ -48,9 +60,14 @@ export function learnTermAssociations(
   const kinds = new Set(options.kinds);
   const termsOf = (text: string): Map<string, TermKind> => {
     const out = new Map<string, TermKind>();
-    for (const t of analyzer.analyze(text) as AnalyzedTerm[]) if (kinds.has(t.kind)) out.set(t.key, t.kind);
+    for (const t of analyzer.analyze(text) as AnalyzedTerm[]) out.set(t.key, t.kind);
     return out;
   };
+  // Per term: sides of a pair it appears on, and pairs it appears on both sides of.
+  const sides = new Map<string, number>();
+  const kept = new Map<string, number>();
+  let allSides = 0;
+  let allKept = 0;
   const kindOf = new Map<string, TermKind>();
   const seen = new Map<string, number>();
   const together = new Map<string, Map<string, number>>();
@@ -62,8 +79,13 @@ export function learnTermAssociations(
   for (const { a, b } of pairs) {
     const left = termsOf(a);
     const right = termsOf(b);
-    const onlyLeft = [...left.keys()].filter((k) => !right.has(k));
-    const onlyRight = [...right.keys()].filter((k) => !left.has(k));
+    for (const k of left.keys()) sides.set(k, (sides.get(k) ?? 0) + 1);
+    for (const k of right.keys()) {
+      sides.set(k, (sides.get(k) ?? 0) + 1);
+      if (left.has(k)) kept.set(k, (kept.get(k) ?? 0) + 1);
+    }
+    const onlyLeft = [...left].filter(([k, kind]) => kinds.has(kind) && !right.has(k)).map(([k]) => k);
+    const onlyRight = [...right].filter(([k, kind]) => kinds.has(kind) && !left.has(k)).map(([k]) => k);
     for (const [k, kind] of [...left, ...right]) kindOf.set(k, kind);
     for (const k of new Set([...left.keys(), ...right.keys()])) seen.set(k, (seen.get(k) ?? 0) + 1);
     for (const s of onlyLeft) {
@@ -71,6 +93,19 @@ export function learnTermAssociations(
         count(s, t);
         count(t, s);
       }
+    }
+  }
+  for (const [k, n] of sides) {
+    allSides += n;
+    allKept += 2 * (kept.get(k) ?? 0);
+  }
+  const average = allSides > 0 ? allKept / allSides : 0;
+  const necessity = new Map<string, number>();
+  if (average > 0) {
+    const m = options.necessitySmoothing;
+    for (const [k, n] of sides) {
+      const survival = (2 * (kept.get(k) ?? 0) + m * average) / (n + m);
+      necessity.set(k, survival / average);
     }
   }
   const table = new Map<string, RelatedTerm[]>();
@@ -86,5 +121,5 @@ export function learnTermAssociations(
     related.sort((x, y) => y.weight - x.weight || (x.key < y.key ? -1 : 1));
     table.set(s, related.slice(0, options.maxPerTerm));
   }
-  return table;
+  return { related: table, necessity };
 }
