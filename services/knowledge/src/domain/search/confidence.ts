@@ -12,9 +12,9 @@ export interface ConfidenceCalibration {
 }
 
 export const DEFAULT_CONFIDENCE_CALIBRATION: ConfidenceCalibration = {
-  intercept: -2.5573,
-  topWeight: -0.4447,
-  marginWeight: 5.1795,
+  intercept: -2.028,
+  topWeight: -1.5209,
+  marginWeight: 6.6686,
 };
 
 export function confidenceOf(signals: ConfidenceSignals, calibration: ConfidenceCalibration): number {
