@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   parseEvent, type EventEnvelope, type EventType, type PayloadOf, type TopicName,
@@ -34,6 +34,8 @@ export interface EventConsumerOptions {
   /** Attempts for a handler error that is not a transient infrastructure failure. */
   maxAttempts?: number;
   partitionsConsumedConcurrently?: number;
+  /** Events handled in one transaction (one inbox insert, one commit); 1 turns batching off. */
+  batchSize?: number;
 }
 
 export interface ConsumerObserver {
@@ -42,15 +44,33 @@ export interface ConsumerObserver {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+interface ReadyEvent {
+  message: KafkaMessage;
+  event: EventEnvelope<EventType, PayloadOf<EventType>>;
+  handler: EventHandler<EventType>;
+}
+
+type Outcome = 'ok' | 'duplicate';
+
+function* chunksOf<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 /**
  * Validates every message, processes it at most once per consumer through the inbox table,
  * retries transient failures with back-off, and dead-letters what can never be processed.
+ *
+ * A fetched batch is handled a chunk at a time, each chunk in one transaction: per-event
+ * transactions made commit and round-trip overhead the largest cost of the whole pipeline. Should
+ * any event of a chunk fail, the chunk is rolled back and its events handled one by one, so one
+ * bad event never holds the others back and never takes them to the dead-letter topic.
  */
 export class EventConsumer {
   private consumer: Consumer | undefined;
   private stopping = false;
   private joined: Promise<void> | undefined;
   private readonly maxAttempts: number;
+  private readonly batchSize: number;
 
   constructor(
     private readonly kafka: Kafka,
@@ -61,6 +81,7 @@ export class EventConsumer {
     private readonly observer?: ConsumerObserver,
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.batchSize = Math.max(1, options.batchSize ?? 50);
   }
 
   get groupId(): string {
@@ -95,9 +116,8 @@ export class EventConsumer {
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.handle(topic, partition, message, heartbeat);
-      },
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
@@ -134,24 +154,54 @@ export class EventConsumer {
     });
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const chunk of chunksOf(batch.messages, this.batchSize)) {
+      if (!isRunning() || isStale()) return;
+      await this.handleChunk(batch.topic, batch.partition, chunk, heartbeat);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const ready: ReadyEvent[] = [];
+    for (const message of messages) {
+      const item = await this.prepare(topic, partition, message);
+      if (item) ready.push(item);
+    }
+    if (ready.length > 1) {
+      try {
+        const outcomes = await this.processChunkOnce(ready);
+        ready.forEach((item, i) => this.observer?.processed(this.options.name, item.event.type, outcomes[i]));
+        return;
+      } catch (err) {
+        if (this.stopping) throw err;
+        // Rolled back as a whole: one by one, each with its own retries and dead-lettering.
+      }
+    }
+    for (const item of ready) await this.handle(topic, partition, item, heartbeat);
+  }
+
+  /** Parses and validates a message; unreadable ones are dead-lettered, unhandled types skipped. */
+  private async prepare(topic: string, partition: number, message: KafkaMessage): Promise<ReadyEvent | undefined> {
     const raw = message.value?.toString('utf8') ?? '';
     let event: EventEnvelope;
     try {
       event = parseEvent(JSON.parse(raw) as unknown);
     } catch (err) {
       await this.deadLetter(topic, partition, message, `invalid event: ${err instanceof Error ? err.message : String(err)}`);
-      return;
+      return undefined;
     }
     const handler = this.options.handlers[event.type as EventType] as EventHandler<EventType> | undefined;
-    if (!handler) return;
+    if (!handler) return undefined;
+    return { message, event: event as EventEnvelope<EventType, PayloadOf<EventType>>, handler };
+  }
 
+  private async handle(topic: string, partition: number, { message, event, handler }: ReadyEvent, heartbeat: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await runWithCorrelation(
-          { correlationId: event.correlationId, causationId: event.id, tenantId: event.tenantId },
-          () => this.processOnce(event as EventEnvelope<EventType, PayloadOf<EventType>>, handler),
-        );
+        const outcome = await this.withCorrelation(event, () => this.processOnce(event, handler));
         this.observer?.processed(this.options.name, event.type, outcome);
         return;
       } catch (err) {
@@ -171,7 +221,36 @@ export class EventConsumer {
     }
   }
 
-  private async processOnce(event: EventEnvelope<EventType, PayloadOf<EventType>>, handler: EventHandler<EventType>): Promise<'ok' | 'duplicate'> {
+  private withCorrelation<T>(event: EventEnvelope, fn: () => Promise<T>): Promise<T> {
+    return runWithCorrelation({ correlationId: event.correlationId, causationId: event.id, tenantId: event.tenantId }, fn);
+  }
+
+  /** One transaction for the chunk: one inbox insert for all its events, then each new one's handler in order. */
+  private async processChunkOnce(items: readonly ReadyEvent[]): Promise<Outcome[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted: Array<{ event_id: string }> = await manager.query(
+        `INSERT INTO "${this.options.schema}"."inbox" ("consumer", "event_id", "tenant_id", "event_type")
+         SELECT $1, e.id, e.tenant_id, e.event_type
+           FROM unnest($2::uuid[], $3::varchar[], $4::varchar[]) AS e(id, tenant_id, event_type)
+         ON CONFLICT DO NOTHING RETURNING "event_id"`,
+        [this.groupId, items.map((i) => i.event.id), items.map((i) => i.event.tenantId), items.map((i) => i.event.type)],
+      );
+      // A redelivered event can appear twice in one chunk: only its first occurrence is new.
+      const fresh = new Set(inserted.map((row) => row.event_id.toLowerCase()));
+      const outcomes: Outcome[] = [];
+      for (const { event, handler } of items) {
+        if (!fresh.delete(event.id.toLowerCase())) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        await this.withCorrelation(event, () => handler(event, { manager }));
+        outcomes.push('ok');
+      }
+      return outcomes;
+    });
+  }
+
+  private async processOnce(event: EventEnvelope<EventType, PayloadOf<EventType>>, handler: EventHandler<EventType>): Promise<Outcome> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO "${this.options.schema}"."inbox" ("consumer", "event_id", "tenant_id", "event_type")

@@ -30,6 +30,8 @@ export class BaseServiceConfig {
   @IsString() REDIS_URL = 'redis://127.0.0.1:6379/0';
   @IsString() @MinLength(1) KAFKA_BROKERS = '127.0.0.1:9092';
   @IsString() KAFKA_GROUP_PREFIX = '';
+  /** Events a consumer handles in one transaction; 1 is one transaction per event. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000) CONSUMER_BATCH_SIZE = 50;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /** Only read in development: the local demo tenant's key. */
   @IsOptional() @IsString() @MinLength(8) DEMO_API_KEY?: string;
