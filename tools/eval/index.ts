@@ -5,9 +5,10 @@
  * beside the repository (or HELPDESK_DATASETS).
  *
  * Two kinds of rows:
- * - in-process: the domain classes (services/<name>/src/domain) trained and scored in this process;
+ * - in-process: the domain classes (services/<name>/src/domain) trained and scored in this process, the
+ *   classifiers through the same training function a tenant's training request runs;
  * - through the running services' APIs (tools/eval/api.ts): 'knowledge search (HTTP)' loads faq-zh-alipay
- *   with POST /v1/articles:bulk and queries GET /v1/search; 'priority (API)' trains tickets-en-endava/train
+ *   with POST /v1/articles:bulk and queries GET /v1/search; 'priority (API)' trains tickets-en-endava/train + dev
  *   with POST /v1/classifier/training and classifies test with POST /v1/classify. For these the built
  *   knowledge and triage (`node tools/build.mjs` first) are started as child processes against the local
  *   Kafka, PostgreSQL and Redis (libs/testing's test environment, database helpdesk_test), with consumer

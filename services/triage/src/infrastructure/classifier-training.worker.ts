@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   TextModelError,
+  priorityRulesFallback,
   trainModel,
   type TextModelJson,
   type TrainingExample,
@@ -23,7 +24,9 @@ function run(job: TrainingJob): TrainingReply {
   const outcomes: Partial<Record<TrainingTarget, TargetOutcome>> = {};
   for (const target of job.targets) {
     try {
-      outcomes[target] = { model: trainModel(job.examples, target).toJSON() };
+      // A priority model is layered over the built-in rules: its confidence gate is chosen against them.
+      const options = target === 'priority' ? { fallback: priorityRulesFallback() } : {};
+      outcomes[target] = { model: trainModel(job.examples, target, options).toJSON() };
     } catch (err) {
       if (!(err instanceof TextModelError)) throw err;
       outcomes[target] = { skipped: err.message };

@@ -26,6 +26,10 @@ export interface TrainingConfig {
   readonly classWeightPower: number;
   /** Complement naive Bayes: additive smoothing. */
   readonly smoothing: number;
+  /** Linear SVM: cost of a margin violation (larger = less regularisation). */
+  readonly cost: number;
+  /** Scale features by inverse document frequency over the training texts (folded into the stored weights). */
+  readonly idf: boolean;
   readonly seed: number;
 }
 
@@ -37,6 +41,8 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   l2: 1e-5,
   classWeightPower: 0.5,
   smoothing: 0.3,
+  cost: 0.5,
+  idf: false,
   seed: 20261123,
 };
 
@@ -47,18 +53,25 @@ export function dimensionFor(labelCount: number, maxCells = 1 << 22): number {
   return d;
 }
 
-/** The configurations tried when a tenant trains: both algorithms, a few class-balance settings. */
+const MANY_LABELS = 20;
+
+/**
+ * The configurations tried when a tenant trains: logistic regression at two class balances, with and without
+ * character n-grams inside words (compounds in German, spelling variants), and a TF-IDF linear SVM, which
+ * does better on some label sets and trains quickly with many labels.
+ */
 export function defaultTrainingGrid(labelCount: number, seed = DEFAULT_TRAINING_CONFIG.seed): TrainingConfig[] {
   const features = { ...DEFAULT_FEATURE_HASHING, dimension: dimensionFor(labelCount) };
   const base = { ...DEFAULT_TRAINING_CONFIG, features, seed };
-  // Character n-grams inside words help with compounds (German) and spelling variants.
   const subwords = { ...features, wordCharNgrams: [3, 4] };
+  const svm = { ...base, algorithm: 'linear-svm' as const, idf: true, epochs: 30 };
   return [
     { ...base, classWeightPower: 0.5 },
     { ...base, classWeightPower: 1 },
-    { ...base, classWeightPower: 0 },
-    { ...base, classWeightPower: 0.5, features: subwords },
-    { ...base, algorithm: 'complement-naive-bayes' },
+    // Logistic regression over subwords costs the most per label: with many labels the SVM covers subwords.
+    ...(labelCount <= MANY_LABELS ? [{ ...base, classWeightPower: 0.5, features: subwords }] : []),
+    { ...svm, classWeightPower: 0.5 },
+    { ...svm, classWeightPower: 0.5, features: subwords },
   ];
 }
 
@@ -68,18 +81,53 @@ interface Vectorised {
   readonly label: number;
 }
 
+/** Each text's features with repeated indices merged (sorted), so a vector's squared norm is exact. */
 function vectoriseAll(docs: readonly LabeledText[], features: FeatureHashingOptions, labels: readonly string[]): Vectorised[] {
   const hasher = new FeatureHasher(features);
   const buffer = new SparseVector(512);
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   return docs.map((d) => {
     hasher.vectorize(d.text, buffer);
-    return {
-      indices: buffer.indices.slice(0, buffer.size),
-      values: buffer.values.slice(0, buffer.size),
-      label: labelIndex.get(d.label) ?? 0,
-    };
+    const order = Array.from({ length: buffer.size }, (_, j) => j).sort((a, b) => (buffer.indices[a] ?? 0) - (buffer.indices[b] ?? 0));
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (const j of order) {
+      const index = buffer.indices[j] ?? 0;
+      const value = buffer.values[j] ?? 0;
+      if (indices.length > 0 && indices[indices.length - 1] === index) values[values.length - 1] = (values[values.length - 1] ?? 0) + value;
+      else {
+        indices.push(index);
+        values.push(value);
+      }
+    }
+    return { indices: Int32Array.from(indices), values: Float32Array.from(values), label: labelIndex.get(d.label) ?? 0 };
   });
+}
+
+/**
+ * Per-feature factors: smoothed inverse document frequency, divided by the mean resulting text norm so the
+ * scaled vectors stay near unit length (the step sizes and costs were chosen for that). Training scales the
+ * vectors by these factors and folds them into the stored weights, so prediction needs no extra table.
+ */
+function idfFactors(data: readonly Vectorised[], dimension: number): Float32Array {
+  const df = new Float64Array(dimension);
+  for (const d of data) for (let j = 0; j < d.indices.length; j++) df[d.indices[j] ?? 0] = (df[d.indices[j] ?? 0] ?? 0) + 1;
+  const factors = new Float32Array(dimension);
+  const n = data.length;
+  for (let i = 0; i < dimension; i++) if ((df[i] ?? 0) > 0) factors[i] = Math.log((1 + n) / (1 + (df[i] ?? 0))) + 1;
+  let norms = 0;
+  for (const d of data) {
+    let sq = 0;
+    for (let j = 0; j < d.indices.length; j++) sq += ((d.values[j] ?? 0) * (factors[d.indices[j] ?? 0] ?? 0)) ** 2;
+    norms += Math.sqrt(sq);
+  }
+  const mean = norms / Math.max(1, n) || 1;
+  for (let i = 0; i < dimension; i++) factors[i] = (factors[i] ?? 0) / mean;
+  return factors;
+}
+
+function scaleFeatures(data: readonly Vectorised[], factors: Float32Array): void {
+  for (const d of data) for (let j = 0; j < d.indices.length; j++) d.values[j] = (d.values[j] ?? 0) * (factors[d.indices[j] ?? 0] ?? 0);
 }
 
 function checkTrainable(docs: readonly LabeledText[]): string[] {
@@ -105,8 +153,10 @@ export function fitTextModel(
   const labels = allLabels ? [...new Set([...allLabels, ...seenLabels])].sort() : seenLabels;
   const data = vectoriseAll(docs, config.features, labels);
   const k = labels.length;
-  const { weights, bias } =
-    config.algorithm === 'logistic-regression' ? fitLogistic(data, k, config) : fitComplementNaiveBayes(data, k, config);
+  const factors = config.idf ? idfFactors(data, config.features.dimension) : undefined;
+  if (factors) scaleFeatures(data, factors);
+  const { weights, bias } = fitWith(data, k, config);
+  if (factors) for (let i = 0; i < factors.length; i++) for (let c = 0; c < k; c++) weights[i * k + c] = (weights[i * k + c] ?? 0) * (factors[i] ?? 0);
   return new TextModel('unversioned', target, config.algorithm, labels, config.features, weights, bias, docs.length);
 }
 
@@ -115,6 +165,111 @@ function classWeights(data: readonly Vectorised[], k: number, power: number): Fl
   for (const d of data) counts[d.label] = (counts[d.label] ?? 0) + 1;
   return counts.map((n) => (n > 0 ? Math.pow(data.length / (k * n), power) : 0));
 }
+
+function fitWith(data: readonly Vectorised[], k: number, config: TrainingConfig): { weights: Float32Array; bias: Float64Array } {
+  switch (config.algorithm) {
+    case 'logistic-regression':
+      return fitLogistic(data, k, config);
+    case 'linear-svm':
+      return fitLinearSvm(data, k, config);
+    case 'complement-naive-bayes':
+      return fitComplementNaiveBayes(data, k, config);
+  }
+}
+
+/** Stop when projected gradients span less than this (LIBLINEAR's default for this solver). */
+const SVM_TOLERANCE = 0.1;
+
+/**
+ * One-vs-rest linear SVM with squared hinge loss, solved by dual coordinate descent (Hsieh et al. 2008, as in
+ * LIBLINEAR): converges in a few passes without a step size to tune. Each example's cost is scaled by its
+ * class weight; the bias is an extra feature of constant value 1 (so it is regularised like the weights).
+ */
+function fitLinearSvm(data: readonly Vectorised[], k: number, config: TrainingConfig): { weights: Float32Array; bias: Float64Array } {
+  const dim = config.features.dimension;
+  const n = data.length;
+  const weights = new Float32Array(dim * k);
+  const bias = new Float64Array(k);
+  const cw = classWeights(data, k, config.classWeightPower);
+  const sqNorm = new Float64Array(n);
+  data.forEach((d, i) => {
+    let sq = 1; // the bias feature
+    for (let j = 0; j < d.values.length; j++) sq += (d.values[j] ?? 0) ** 2;
+    sqNorm[i] = sq;
+  });
+  const w = new Float64Array(dim);
+  const alpha = new Float64Array(n);
+  const active = new Int32Array(n);
+  for (let c = 0; c < k; c++) {
+    w.fill(0);
+    alpha.fill(0);
+    let b = 0;
+    const random = seededRandom(config.seed + c);
+    let size = n;
+    for (let i = 0; i < n; i++) active[i] = i;
+    // Shrinking as in LIBLINEAR: an example at alpha = 0 whose gradient exceeds the largest projected
+    // gradient of the previous pass is left out (most examples of other labels, far outside the margin).
+    let shrinkAbove = Infinity;
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      for (let s = size - 1; s > 0; s--) {
+        const r = Math.floor(random() * (s + 1));
+        const t = active[s] ?? 0;
+        active[s] = active[r] ?? 0;
+        active[r] = t;
+      }
+      let maxProjected = -Infinity;
+      let minProjected = Infinity;
+      for (let s = 0; s < size; s++) {
+        const i = active[s] ?? 0;
+        const d = data[i];
+        if (!d) continue;
+        const y = d.label === c ? 1 : -1;
+        // Squared hinge: the dual gains a diagonal term 1 / (2C) and no upper bound on alpha.
+        const diag = 1 / (2 * config.cost * (cw[d.label] ?? 1));
+        let margin = b;
+        for (let j = 0; j < d.indices.length; j++) margin += (w[d.indices[j] ?? 0] ?? 0) * (d.values[j] ?? 0);
+        const a = alpha[i] ?? 0;
+        const gradient = y * margin - 1 + diag * a;
+        let projected = gradient;
+        if (a === 0) {
+          if (gradient > shrinkAbove) {
+            size--;
+            active[s] = active[size] ?? 0;
+            active[size] = i;
+            s--;
+            continue;
+          }
+          projected = Math.min(gradient, 0);
+        }
+        maxProjected = Math.max(maxProjected, projected);
+        minProjected = Math.min(minProjected, projected);
+        if (projected === 0) continue;
+        const next = Math.max(0, a - gradient / ((sqNorm[i] ?? 1) + diag));
+        const delta = (next - a) * y;
+        alpha[i] = next;
+        b += delta;
+        for (let j = 0; j < d.indices.length; j++) {
+          const f = d.indices[j] ?? 0;
+          w[f] = (w[f] ?? 0) + delta * (d.values[j] ?? 0);
+        }
+      }
+      if (maxProjected - minProjected < SVM_TOLERANCE) {
+        // Converged on the active set: check every example once more before stopping.
+        if (size === n) break;
+        size = n;
+        for (let i = 0; i < n; i++) active[i] = i;
+        shrinkAbove = Infinity;
+        continue;
+      }
+      shrinkAbove = maxProjected > 0 ? maxProjected : Infinity;
+    }
+    for (let f = 0; f < dim; f++) if (w[f] !== 0) weights[f * k + c] = w[f] ?? 0;
+    bias[c] = b;
+  }
+  return { weights, bias };
+}
+
+const LOGISTIC_SKIP_BELOW = 1e-3;
 
 /** Multinomial logistic regression by averaged SGD; averaging makes the result stable without tuning the step. */
 function fitLogistic(data: readonly Vectorised[], k: number, config: TrainingConfig): { weights: Float32Array; bias: Float64Array } {
@@ -143,8 +298,11 @@ function fitLogistic(data: readonly Vectorised[], k: number, config: TrainingCon
       const p = softmax(scores);
       const weight = cw[d.label] ?? 1;
       for (let c = 0; c < k; c++) {
-        const g = ((p[c] ?? 0) - (c === d.label ? 1 : 0)) * weight;
-        if (g === 0) continue;
+        const residual = (p[c] ?? 0) - (c === d.label ? 1 : 0);
+        // Labels the model already rules out contribute next to nothing: skipping them is what keeps
+        // training with dozens of labels fast (their L2 shrinkage is deferred to their next real update).
+        if (Math.abs(residual) < LOGISTIC_SKIP_BELOW) continue;
+        const g = residual * weight;
         const db = -lr * g;
         b[c] = (b[c] ?? 0) + db;
         ub[c] = (ub[c] ?? 0) + t * db;
@@ -267,15 +425,21 @@ export interface Calibration {
  */
 export function fitCalibration(model: TextModel, tuning: readonly LabeledText[]): Calibration {
   const labels = model.labels;
-  const k = labels.length;
-  if (tuning.length === 0) return { offsets: new Array<number>(k).fill(0), scale: 1 };
-  const scores = scoreMatrix(model, tuning);
-  const gold = tuning.map((d) => d.label);
+  if (tuning.length === 0) return { offsets: new Array<number>(labels.length).fill(0), scale: 1 };
+  return calibrateScores(
+    scoreMatrix(model, tuning),
+    Int32Array.from(tuning, (d) => Math.max(0, labels.indexOf(d.label))),
+    labels.length,
+  );
+}
+
+/** `fitCalibration` on scores already computed (e.g. out-of-fold scores of a cross-validation). */
+export function calibrateScores(scores: readonly Float64Array[], goldIndices: Int32Array, k: number): Calibration {
+  if (scores.length === 0) return { offsets: new Array<number>(k).fill(0), scale: 1 };
   let spread = 0;
   for (const s of scores) for (let c = 0; c < k; c++) spread += Math.abs(s[c] ?? 0);
   spread = spread / Math.max(1, scores.length * k) || 1;
   const offsets = new Float64Array(k);
-  const goldIndices = Int32Array.from(gold, (g) => Math.max(0, labels.indexOf(g)));
   let best = fastMacroF1(scores, offsets, goldIndices, k);
   const steps = [-1.5, -1, -0.6, -0.3, -0.15, 0.15, 0.3, 0.6, 1, 1.5];
   for (let round = 0; round < 3; round++) {
@@ -298,10 +462,11 @@ export function fitCalibration(model: TextModel, tuning: readonly LabeledText[])
     if (!improved) break;
   }
   const shifted = scores.map((s) => s.map((v, c) => v + (offsets[c] ?? 0)));
-  const goldIndex = gold.map((g) => labels.indexOf(g));
+  const goldIndex = Array.from(goldIndices);
   let bestScale = 1;
   let bestLoss = Infinity;
-  for (const scale of [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8]) {
+  // Margin-based models (SVM) score on a narrower range than log-odds, hence the larger factors.
+  for (const scale of [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32]) {
     let loss = 0;
     shifted.forEach((s, i) => {
       const p = softmax(s.map((v) => v * scale));
@@ -319,7 +484,7 @@ export function applyCalibration(model: TextModel, calibration: Calibration): Te
   const { offsets, scale } = calibration;
   const weights = scale === 1 ? model.weights : model.weights.map((w) => w * scale);
   const bias = model.bias.map((b, c) => (b + (offsets[c] ?? 0)) * scale);
-  return new TextModel(model.version, model.target, model.algorithm, model.labels, model.features, weights, bias, model.trainedOn, model.evaluation);
+  return new TextModel(model.version, model.target, model.algorithm, model.labels, model.features, weights, bias, model.trainedOn, model.evaluation, model.minConfidence);
 }
 
 export function calibrateTextModel(model: TextModel, tuning: readonly LabeledText[]): TextModel {
@@ -402,6 +567,101 @@ export function selectTextModelResampled(
   return { model, config, calibration, tuningMetrics: evaluateTextModel(model, tuning), resampledMacroF1: totals[bestIndex] ?? 0 };
 }
 
+/** Fold numbers 0…folds−1, dealt round-robin within each label after a seeded shuffle (stratified). */
+function stratifiedFolds(docs: readonly LabeledText[], folds: number, seed: number): Int32Array {
+  const byLabel = new Map<string, number[]>();
+  docs.forEach((d, i) => {
+    const list = byLabel.get(d.label) ?? [];
+    list.push(i);
+    byLabel.set(d.label, list);
+  });
+  const random = seededRandom(seed);
+  const fold = new Int32Array(docs.length);
+  let next = 0;
+  for (const label of [...byLabel.keys()].sort()) {
+    for (const i of shuffleInPlace(byLabel.get(label) ?? [], random)) {
+      fold[i] = next;
+      next = (next + 1) % folds;
+    }
+  }
+  return fold;
+}
+
+interface CrossValidation {
+  readonly config: TrainingConfig;
+  readonly calibration: Calibration;
+  /** Macro-F1 of the calibrated out-of-fold answers. */
+  readonly macroF1: number;
+  /** Calibrated out-of-fold answers of the chosen configuration, in pool order. */
+  readonly answers: readonly { label: string; probability: number }[];
+}
+
+/** `labels` may name labels absent from `pool` (kept so that label indices match the final model's). */
+function crossValidate(
+  pool: readonly LabeledText[],
+  labels: readonly string[],
+  grid: readonly TrainingConfig[],
+  target: string,
+  folds: number,
+  seed: number,
+): CrossValidation {
+  const k = labels.length;
+  const gold = Int32Array.from(pool, (d) => labels.indexOf(d.label));
+  const fold = stratifiedFolds(pool, folds, seed);
+  let chosen: (Omit<CrossValidation, 'answers'> & { scores: Float64Array[] }) | undefined;
+  for (const config of grid) {
+    const scores: Float64Array[] = pool.map(() => new Float64Array(k));
+    let complete = true;
+    for (let f = 0; f < folds; f++) {
+      const fit = pool.filter((_, i) => fold[i] !== f);
+      if (!isTrainable(fit)) {
+        complete = false;
+        break;
+      }
+      const model = fitTextModel(fit, config, target, labels);
+      const buffer = new SparseVector(512);
+      pool.forEach((d, i) => {
+        if (fold[i] === f) model.scoreVector(model.vectorize(d.text, buffer), scores[i]);
+      });
+    }
+    // Too few examples to cross-validate: the first configuration is kept, uncalibrated.
+    if (!complete) break;
+    const calibration = calibrateScores(scores, gold, k);
+    const macroF1 = fastMacroF1(scores, Float64Array.from(calibration.offsets), gold, k);
+    if (!chosen || macroF1 > chosen.macroF1) chosen = { config, calibration, macroF1, scores };
+  }
+  const config = chosen?.config ?? grid[0];
+  if (!config) throw new TextModelError('TOO_FEW_EXAMPLES', 'no training configuration given');
+  if (!chosen) return { config, calibration: { offsets: new Array<number>(k).fill(0), scale: 1 }, macroF1: 0, answers: [] };
+  const { offsets, scale } = chosen.calibration;
+  const answers = chosen.scores.map((s) => {
+    const p = softmax(Array.from(s, (v, c) => (v + (offsets[c] ?? 0)) * scale));
+    let best = 0;
+    for (let c = 1; c < k; c++) if ((p[c] ?? 0) > (p[best] ?? 0)) best = c;
+    return { label: labels[best] ?? '', probability: p[best] ?? 0 };
+  });
+  return { ...chosen, answers };
+}
+
+/**
+ * Chooses the configuration by cross-validation over `pool`: each configuration's out-of-fold scores (every
+ * example scored by a model that did not see it) are calibrated and scored by macro-F1, and the best one is
+ * kept with that calibration. Calibrating on every example's out-of-fold score rather than one small tuning
+ * split matters when rare labels have a handful of examples. The returned model is fitted on the whole pool.
+ */
+export function selectTextModelCrossValidated(
+  pool: readonly LabeledText[],
+  grid: readonly TrainingConfig[],
+  target: string,
+  folds = 4,
+  seed = DEFAULT_TRAINING_CONFIG.seed,
+): SelectedModel {
+  const labels = [...new Set(pool.map((d) => d.label))].sort();
+  const { config, calibration, macroF1 } = crossValidate(pool, labels, grid, target, folds, seed);
+  const model = applyCalibration(fitTextModel(pool, config, target, labels), calibration);
+  return { model, config, calibration, tuningMetrics: evaluateTextModel(model, pool), resampledMacroF1: macroF1 };
+}
+
 /** What a tenant sends to train on (api.md `POST /v1/classifier/training`), agents' corrections included. */
 export interface TrainingExample {
   readonly subject?: string;
@@ -416,18 +676,76 @@ export function exampleText(example: { subject?: string; body: string }): string
   return example.subject ? `${example.subject}\n${example.body}` : example.body;
 }
 
+/** What answers a text when the model is not used: `final` answers (hard rule signals) win whatever the model says. */
+export type FallbackAnswer = (text: string) => { readonly label: string; readonly final: boolean };
+
 export interface TrainModelOptions {
   readonly seed?: number;
   readonly heldOutFraction?: number;
   readonly grid?: readonly TrainingConfig[];
+  /** The rules the model is layered over; with it, the confidence from which the model wins is chosen too. */
+  readonly fallback?: FallbackAnswer;
+}
+
+/** Confidence thresholds tried for layering a model over the rules; DEFAULT_MIN_CONFIDENCE is kept on ties. */
+const CROSS_VALIDATION_FOLDS = 4;
+const MIN_CONFIDENCE_CANDIDATES = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+export const DEFAULT_MIN_CONFIDENCE = 0.6;
+
+/**
+ * The confidence from which the model's answer should replace the fallback's, by macro-F1 of the layered
+ * answer over examples the model's answers did not learn from (out-of-fold). A calibrated model's rare-label answers often come with modest probabilities
+ * (the offsets that make them win do not make them certain), so a fixed gate would hand them back to rules
+ * that know nothing of this tenant's labels.
+ */
+export function chooseMinConfidence(
+  docs: readonly LabeledText[],
+  answers: readonly { label: string; probability: number }[],
+  fallback: FallbackAnswer,
+): number {
+  if (docs.length === 0 || answers.length !== docs.length) return DEFAULT_MIN_CONFIDENCE;
+  const gold = docs.map((d) => d.label);
+  const rules = docs.map((d) => fallback(d.text));
+  const layered = (threshold: number): number =>
+    scoreLabels(
+      gold,
+      answers.map((a, i) => {
+        const r = rules[i] ?? { label: '', final: false };
+        return !r.final && a.probability >= threshold ? a.label : r.label;
+      }),
+    ).macroF1;
+  let best = DEFAULT_MIN_CONFIDENCE;
+  let bestF1 = layered(DEFAULT_MIN_CONFIDENCE);
+  for (const threshold of MIN_CONFIDENCE_CANDIDATES) {
+    const f1 = layered(threshold);
+    // Move off the default only for a real gain on these examples.
+    if (f1 > bestF1 + (best === DEFAULT_MIN_CONFIDENCE ? 0.002 : 0)) {
+      best = threshold;
+      bestF1 = f1;
+    }
+  }
+  return best;
 }
 
 /**
- * The tenant training path: holds out a stratified share to measure on, picks a configuration on a further
- * split of the rest, records the held-out figures beside the majority-class baseline, and returns the
- * final model refitted on every example. Later examples win over earlier identical texts (corrections).
+ * The tenant training path: holds out a stratified share to measure on, picks a configuration and its
+ * calibration by cross-validation on the rest (and, given the rules it is layered over, the confidence from
+ * which it overrides them), records the held-out figures beside the majority-class baseline, and returns
+ * the final model refitted on every example. Later examples win over earlier identical texts (corrections).
  */
 export function trainModel(examples: readonly TrainingExample[], target: TrainingTarget, options: TrainModelOptions = {}): TextModel {
+  return trainModelWithDetails(examples, target, options).model;
+}
+
+export interface TrainedModel {
+  readonly model: TextModel;
+  readonly config: TrainingConfig;
+  /** Calibrated out-of-fold macro-F1 of the chosen configuration (what it was chosen by). */
+  readonly crossValidatedMacroF1: number;
+}
+
+/** `trainModel` with the configuration it chose, for reports. */
+export function trainModelWithDetails(examples: readonly TrainingExample[], target: TrainingTarget, options: TrainModelOptions = {}): TrainedModel {
   const seed = options.seed ?? DEFAULT_TRAINING_CONFIG.seed;
   const latest = new Map<string, LabeledText>();
   for (const e of examples) {
@@ -441,22 +759,27 @@ export function trainModel(examples: readonly TrainingExample[], target: Trainin
   const labels = checkTrainable(docs);
   const grid = options.grid ?? defaultTrainingGrid(labels.length, seed);
   const { train: fit, heldOut } = stratifiedSplit(docs, (d) => d.label, options.heldOutFraction ?? 0.2, seed);
-  const { train: inner, heldOut: tuning } = stratifiedSplit(fit, (d) => d.label, 0.2, seed + 1);
-  // Selection and calibration never see the held-out examples, so the held-out figures are honest.
-  const selected = selectTextModelResampled(inner, tuning, grid, target, 3, seed);
+  // Selection, calibration and the confidence gate never see the held-out examples: its figures are honest.
+  const chosen = crossValidate(fit, labels, grid, target, CROSS_VALIDATION_FOLDS, seed);
+  const measured = applyCalibration(fitTextModel(fit, chosen.config, target, labels), chosen.calibration);
   const evaluation: HeldOutEvaluation = {
-    trainExamples: inner.length,
+    trainExamples: fit.length,
     heldOutExamples: heldOut.length,
-    metrics: evaluateTextModel(selected.model, heldOut),
+    metrics: evaluateTextModel(measured, heldOut),
     majorityBaseline: majorityBaseline(
-      inner.map((d) => d.label),
+      fit.map((d) => d.label),
       heldOut.map((d) => d.label),
     ),
-    majorityLabel: majorityLabel(inner.map((d) => d.label)),
+    majorityLabel: majorityLabel(fit.map((d) => d.label)),
   };
+  const minConfidence = options.fallback ? chooseMinConfidence(fit, chosen.answers, options.fallback) : undefined;
   // The shipped model learns from every example with the chosen configuration and calibration.
-  const final = applyCalibration(fitTextModel(docs, selected.config, target, labels), selected.calibration);
-  return final.withEvaluation(evaluation, `${target}-${fingerprint(docs, selected.config)}`);
+  const final = applyCalibration(fitTextModel(docs, chosen.config, target, labels), chosen.calibration);
+  return {
+    model: final.withEvaluation(evaluation, `${target}-${fingerprint(docs, chosen.config)}`).withMinConfidence(minConfidence),
+    config: chosen.config,
+    crossValidatedMacroF1: chosen.macroF1,
+  };
 }
 
 /** A content hash of the training data and configuration: the same inputs give the same version. */

@@ -1,6 +1,6 @@
 import { majorityBaseline, scoreLabels, stratifiedSplit } from './classification-metrics';
 import { TextModel, TextModelError } from './text-model';
-import { DEFAULT_TRAINING_CONFIG, fitTextModel, trainModel, type LabeledText, type TrainingExample } from './text-model-training';
+import { DEFAULT_TRAINING_CONFIG, fitTextModel, selectTextModelCrossValidated, trainModel, type LabeledText, type TrainingExample } from './text-model-training';
 
 const topics: Record<string, string[]> = {
   billing: ['invoice', 'refund', 'charged', 'payment', 'receipt', '退款', '发票', '扣费'],
@@ -71,6 +71,13 @@ describe('trainModel', () => {
     expect(restored.evaluation?.metrics.macroF1).toBe(model.evaluation?.metrics.macroF1);
   });
 
+  it('loads a stored model of the earlier format (no confidence gate recorded)', () => {
+    const { minConfidence: _dropped, ...older } = model.withMinConfidence(0.3).toJSON();
+    const restored = TextModel.fromJSON(JSON.parse(JSON.stringify(older)));
+    expect(restored.minConfidence).toBeUndefined();
+    expect(restored.predict('refund please')).toEqual(model.predict('refund please'));
+  });
+
   it('explains a prediction with the words that drove it', () => {
     const explained = model.explain('refund my invoice');
     expect(explained.label).toBe('billing');
@@ -84,6 +91,52 @@ describe('trainModel', () => {
     const json = model.toJSON();
     expect(() => TextModel.fromJSON({ ...json, weights: { rows: json.weights.rows, values: 'AAAA' } })).toThrow(TextModelError);
     expect(() => TextModel.fromJSON({ ...json, bias: [1] })).toThrow(TextModelError);
+  });
+});
+
+describe('linear SVM over TF-IDF features', () => {
+  const docs: LabeledText[] = examples(20).map((e) => ({ text: e.body, label: e.queue ?? '' }));
+  const config = { ...DEFAULT_TRAINING_CONFIG, algorithm: 'linear-svm' as const, idf: true, epochs: 30 };
+  const model = fitTextModel(docs, config, 'queue');
+
+  it('separates the topics in English and Chinese', () => {
+    expect(model.predict('refund the payment').label).toBe('billing');
+    expect(model.predict('密码重置').label).toBe('access');
+    expect(model.predict('courier tracking').label).toBe('delivery');
+  });
+
+  it('folds the IDF factors into the stored weights: a restored model scores the same', () => {
+    const restored = TextModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(restored.algorithm).toBe('linear-svm');
+    for (const text of ['refund please', '登录不了', 'courier lost it']) expect(restored.probabilities(text)).toEqual(model.probabilities(text));
+  });
+
+  it('weighs a word shared by every topic less than without IDF', () => {
+    // "hello" appears in many texts of every label: IDF shrinks it against the topic words.
+    const plain = fitTextModel(docs, { ...config, idf: false }, 'queue');
+    const spread = (m: TextModel, word: string) => {
+      const p = m.probabilities(word);
+      return Math.max(...p) - Math.min(...p);
+    };
+    expect(spread(model, 'hello') / spread(model, 'refund')).toBeLessThan(spread(plain, 'hello') / spread(plain, 'refund'));
+  });
+});
+
+describe('model selection', () => {
+  it('chooses among configurations by cross-validation and records the choice', () => {
+    const docs: LabeledText[] = examples(16).map((e) => ({ text: e.body, label: e.queue ?? '' }));
+    // Logistic regression that never steps keeps all-zero weights: it must not be chosen.
+    const hopeless = { ...DEFAULT_TRAINING_CONFIG, learningRate: 0 };
+    const selected = selectTextModelCrossValidated(docs, [hopeless, DEFAULT_TRAINING_CONFIG], 'queue');
+    expect(selected.config).toBe(DEFAULT_TRAINING_CONFIG);
+    expect(selected.resampledMacroF1).toBeGreaterThan(0.9);
+  });
+
+  it('keeps label indices aligned when a label is missing from the cross-validated share', () => {
+    const withRare = [...examples(20), { body: 'gift card voucher', queue: 'vouchers' }];
+    const model = trainModel(withRare, 'queue');
+    expect(model.labels).toEqual(['access', 'billing', 'delivery', 'vouchers']);
+    expect(model.predict('invoice refund').label).toBe('billing');
   });
 });
 

@@ -1,7 +1,9 @@
 import { DEFAULT_FEATURE_HASHING, FeatureHasher, SparseVector, type FeatureHashingOptions } from '@helpdesk/text';
 import type { LabelMetrics } from './classification-metrics';
 
-export type TextModelAlgorithm = 'logistic-regression' | 'complement-naive-bayes';
+export type TextModelAlgorithm = 'logistic-regression' | 'linear-svm' | 'complement-naive-bayes';
+
+const ALGORITHMS: readonly TextModelAlgorithm[] = ['logistic-regression', 'linear-svm', 'complement-naive-bayes'];
 
 /** Held-out figures stored with a model, so a tenant can see what it is worth before trusting it. */
 export interface HeldOutEvaluation {
@@ -24,6 +26,8 @@ export interface TextModelJson {
   readonly weights: { readonly rows: string; readonly values: string };
   readonly trainedOn: number;
   readonly evaluation?: HeldOutEvaluation;
+  /** Probability from which the model's answer replaces the rules', chosen at training; absent in older models. */
+  readonly minConfidence?: number;
 }
 
 export interface Prediction {
@@ -66,6 +70,7 @@ export class TextModel {
     readonly bias: Float64Array,
     readonly trainedOn: number,
     readonly evaluation?: HeldOutEvaluation,
+    readonly minConfidence?: number,
   ) {
     this.hasher = new FeatureHasher(features);
     this.scores = new Float64Array(labels.length);
@@ -75,11 +80,15 @@ export class TextModel {
   }
 
   withEvaluation(evaluation: HeldOutEvaluation, version = this.version): TextModel {
-    return new TextModel(version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, evaluation);
+    return new TextModel(version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, evaluation, this.minConfidence);
   }
 
   withBias(bias: Float64Array): TextModel {
-    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, bias, this.trainedOn, this.evaluation);
+    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, bias, this.trainedOn, this.evaluation, this.minConfidence);
+  }
+
+  withMinConfidence(minConfidence: number | undefined): TextModel {
+    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, this.evaluation, minConfidence);
   }
 
   vectorize(text: string, out?: SparseVector): SparseVector {
@@ -186,6 +195,7 @@ export class TextModel {
       weights: { rows: toBase64(new Int32Array(rows)), values: toBase64(values) },
       trainedOn: this.trainedOn,
       ...(this.evaluation ? { evaluation: this.evaluation } : {}),
+      ...(this.minConfidence !== undefined ? { minConfidence: this.minConfidence } : {}),
     };
   }
 
@@ -194,9 +204,9 @@ export class TextModel {
     if (!isRecord(json) || json['format'] !== 'helpdesk.text-model/1') {
       throw new TextModelError('INVALID_MODEL', 'not a helpdesk.text-model/1 document');
     }
-    const { version, target, algorithm, labels, features, bias, weights, trainedOn, evaluation } = json;
+    const { version, target, algorithm, labels, features, bias, weights, trainedOn, evaluation, minConfidence } = json;
     if (typeof version !== 'string' || typeof target !== 'string') throw new TextModelError('INVALID_MODEL', 'version and target must be strings');
-    if (algorithm !== 'logistic-regression' && algorithm !== 'complement-naive-bayes') throw new TextModelError('INVALID_MODEL', 'unknown algorithm');
+    if (!isAlgorithm(algorithm)) throw new TextModelError('INVALID_MODEL', 'unknown algorithm');
     if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l): l is string => typeof l === 'string')) {
       throw new TextModelError('INVALID_MODEL', 'labels must be at least two strings');
     }
@@ -227,6 +237,7 @@ export class TextModel {
       Float64Array.from(bias),
       typeof trainedOn === 'number' ? trainedOn : 0,
       isRecord(evaluation) ? (evaluation as unknown as HeldOutEvaluation) : undefined,
+      typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence <= 1 ? minConfidence : undefined,
     );
   }
 }
@@ -255,6 +266,10 @@ function parseFeatureOptions(value: unknown): FeatureHashingOptions {
     stem: value['stem'] === true,
     dropStopWords: value['dropStopWords'] === true,
   };
+}
+
+function isAlgorithm(value: unknown): value is TextModelAlgorithm {
+  return ALGORITHMS.some((a) => a === value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

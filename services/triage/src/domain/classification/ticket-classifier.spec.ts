@@ -1,6 +1,7 @@
 import { DEFAULT_LEXICON, mergeLexicon } from './lexicon';
-import { TicketClassifier } from './ticket-classifier';
-import { trainModel } from './text-model-training';
+import { TextModel } from './text-model';
+import { TicketClassifier, priorityRulesFallback } from './ticket-classifier';
+import { DEFAULT_MIN_CONFIDENCE, chooseMinConfidence, trainModel } from './text-model-training';
 import type { ClassificationInput } from './classification.types';
 
 const classifier = new TicketClassifier();
@@ -183,5 +184,42 @@ describe('TicketClassifier with learned models', () => {
     expect(result.reasons.map((r) => r.signal)).toContain('security');
     expect(result.reasons.map((r) => r.signal)).not.toContain('priority-model');
     expect(result.priority).toBe('P3');
+  });
+
+  it('applies the confidence gate a model was trained with unless the caller sets one', () => {
+    const text = 'invoice avatar';
+    const probability = priorityModel.predict(text).probability;
+    const above = priorityModel.withMinConfidence(probability - 0.01);
+    const below = priorityModel.withMinConfidence(Math.min(1, probability + 0.01));
+    const signals = (c: TicketClassifier) => c.classify({ body: text }).reasons.map((r) => r.signal);
+    expect(signals(new TicketClassifier({ priorityModel: above }))).toContain('priority-model');
+    expect(signals(new TicketClassifier({ priorityModel: below }))).not.toContain('priority-model');
+    expect(signals(new TicketClassifier({ priorityModel: below, minModelConfidence: 0 }))).toContain('priority-model');
+  });
+
+  it('chooses the gate by how the layered answer scores against the rules it falls back to', () => {
+    const docs = ['a', 'b', 'c', 'd'].map((text, i) => ({ text, label: i % 2 === 0 ? 'P1' : 'P4' }));
+    // Right answers at modest confidence: a 0.6 gate would hand all of them to the rules.
+    const answers = docs.map((d) => ({ label: d.label, probability: 0.45 }));
+    const wrongRules = () => ({ label: 'P2', final: false });
+    expect(chooseMinConfidence(docs, answers, wrongRules)).toBeLessThanOrEqual(0.45);
+    const gold = new Map(docs.map((d) => [d.text, d.label]));
+    const rightRules = (text: string) => ({ label: gold.get(text) ?? '', final: false });
+    expect(chooseMinConfidence(docs, answers, rightRules)).toBe(DEFAULT_MIN_CONFIDENCE);
+    // Final rule answers win whatever the gate: nothing to gain by lowering it.
+    expect(chooseMinConfidence(docs, answers, () => ({ label: 'P2', final: true }))).toBe(DEFAULT_MIN_CONFIDENCE);
+  });
+
+  it('stores the chosen gate with a priority model trained over rules, and none without', () => {
+    const layered = trainModel(repeated, 'priority', { fallback: () => ({ label: 'P2', final: false }) });
+    expect(layered.minConfidence).toEqual(expect.any(Number));
+    expect(TextModel.fromJSON(JSON.parse(JSON.stringify(layered.toJSON()))).minConfidence).toBe(layered.minConfidence);
+    expect(priorityModel.minConfidence).toBeUndefined();
+  });
+
+  it('layers the built-in rules as the fallback: hard signals are final', () => {
+    const fallback = priorityRulesFallback();
+    expect(fallback('the whole site is down for all users, fix asap')).toEqual({ label: 'P1', final: true });
+    expect(fallback('no rush, how do i change my avatar').final).toBe(false);
   });
 });

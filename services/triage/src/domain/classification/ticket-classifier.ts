@@ -4,6 +4,7 @@ import { CompiledLexicon } from './lexicon-matcher';
 import { NegativeEmotionDetector } from './negative-emotion-detector';
 import { DEFAULT_RULE_THRESHOLDS, PriorityRules, classificationText, type RuleThresholds } from './priority-rules';
 import { TextModelError, type ExplainedPrediction, type TextModel } from './text-model';
+import { DEFAULT_MIN_CONFIDENCE, type FallbackAnswer } from './text-model-training';
 import { axesOf, type Classification, type ClassificationInput, type ClassificationReason } from './classification.types';
 
 export interface TicketClassifierConfig {
@@ -16,7 +17,10 @@ export interface TicketClassifierConfig {
   readonly categoryModel?: TextModel;
   /** Learned polarity for the negative-emotion signal (label 'negative'). */
   readonly emotionModel?: TextModel;
-  /** Model probability needed before a learned answer replaces the rules'. */
+  /**
+   * Model probability needed before a learned answer replaces the rules'; when not given, each model's own
+   * (chosen when it was trained), else DEFAULT_MIN_CONFIDENCE.
+   */
   readonly minModelConfidence?: number;
 }
 
@@ -36,7 +40,8 @@ export class TicketClassifier {
   private readonly rules: PriorityRules;
   private readonly priorityModel: TextModel | undefined;
   private readonly categoryModel: TextModel | undefined;
-  private readonly minModelConfidence: number;
+  private readonly priorityConfidence: number;
+  private readonly categoryConfidence: number;
 
   constructor(config: TicketClassifierConfig = {}) {
     const lexicon = config.lexicon ?? DEFAULT_LEXICON;
@@ -47,7 +52,8 @@ export class TicketClassifier {
     }
     this.priorityModel = config.priorityModel;
     this.categoryModel = config.categoryModel;
-    this.minModelConfidence = config.minModelConfidence ?? 0.6;
+    this.priorityConfidence = config.minModelConfidence ?? config.priorityModel?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    this.categoryConfidence = config.minModelConfidence ?? config.categoryModel?.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
     this.modelVersion = [
       `rules:${lexicon.version}`,
       ...(config.priorityModel ? [`priority:${config.priorityModel.version}`] : []),
@@ -63,8 +69,8 @@ export class TicketClassifier {
     const text = this.priorityModel || this.categoryModel ? classificationText(input).text : '';
 
     if (this.priorityModel && outcome.hardSignals.length === 0) {
-      const predicted = this.priorityModel.explain(text, 3, this.minModelConfidence);
-      if (predicted.probability >= this.minModelConfidence && isPriority(predicted.label)) {
+      const predicted = this.priorityModel.explain(text, 3, this.priorityConfidence);
+      if (predicted.probability >= this.priorityConfidence && isPriority(predicted.label)) {
         priority = predicted.label;
         ({ urgent, important } = axesOf(priority));
         confidence = round(predicted.probability);
@@ -72,8 +78,8 @@ export class TicketClassifier {
       }
     }
     if (this.categoryModel) {
-      const predicted = this.categoryModel.explain(text, 3, this.minModelConfidence);
-      if (predicted.probability >= this.minModelConfidence) {
+      const predicted = this.categoryModel.explain(text, 3, this.categoryConfidence);
+      if (predicted.probability >= this.categoryConfidence) {
         category = predicted.label;
         reasons.push({ signal: 'category-model', weight: round(predicted.probability), evidence: evidenceText(predicted) });
       }
@@ -81,6 +87,19 @@ export class TicketClassifier {
     return { priority, urgent, important, category, confidence, reasons, modelVersion: this.modelVersion, suppressed: outcome.suppressed };
   }
 
+}
+
+/**
+ * The built-in rules as the answer a learned priority model is layered over (what `classify` falls back to
+ * on text alone), for choosing the model's confidence gate at training time.
+ */
+export function priorityRulesFallback(lexicon: Lexicon = DEFAULT_LEXICON): FallbackAnswer {
+  const compiled = new CompiledLexicon(lexicon);
+  const rules = new PriorityRules(compiled, new NegativeEmotionDetector(compiled), DEFAULT_RULE_THRESHOLDS);
+  return (text) => {
+    const outcome = rules.evaluate({ body: text });
+    return { label: outcome.priority, final: outcome.hardSignals.length > 0 };
+  };
 }
 
 /** The words that drove a learned answer, e.g. "refund, charged twice". */
