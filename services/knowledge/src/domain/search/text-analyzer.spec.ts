@@ -1,5 +1,6 @@
 import { TermKind, TextAnalyzer } from './text-analyzer';
 import { SynonymExpander } from './synonym-expander';
+import { createVariantRewriter } from './chinese-variants';
 import { createIntlSegmenter, jiebaSegmenter } from './word-segmenter';
 
 const full = new TextAnalyzer({
@@ -64,5 +65,26 @@ describe('SynonymExpander', () => {
   it('adds nothing when every phrase of the group is already there or none is', () => {
     expect(expander.expansions(full.analyzeQuery('蚂蚁花呗怎么还'))).toEqual([]);
     expect(expander.expansions(full.analyzeQuery('money in the back room'))).toEqual([]);
+  });
+});
+
+describe('TextAnalyzer with variant rewriting', () => {
+  const analyzer = new TextAnalyzer({
+    segmenter: jiebaSegmenter,
+    hanBigrams: true,
+    hanUnigrams: true,
+    englishStemming: true,
+    stopWords: true,
+    variants: createVariantRewriter(),
+  });
+
+  it('indexes the canonical form of a colloquial variant', () => {
+    expect(keys(analyzer, '花呗如何还钱', TermKind.Word)).toEqual(expect.arrayContaining(['怎么', '还款']));
+    expect(keys(analyzer, '花呗如何还钱', TermKind.Bigram)).not.toContain('还钱');
+  });
+
+  it('still highlights the words the customer typed', () => {
+    const { hanSurfaces } = analyzer.analyzeQuery('花呗如何还钱');
+    expect(hanSurfaces).toEqual(expect.arrayContaining(['花呗', '还钱']));
   });
 });

@@ -45,7 +45,15 @@ const RUN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN_START = /^\p{Script=Han}/u;
 
 export class TextAnalyzer {
+  private verbatimAnalyzer: TextAnalyzer | undefined;
+
   constructor(readonly options: AnalyzerOptions) {}
+
+  /** The same analysis without variant rewriting. */
+  private verbatim(): TextAnalyzer {
+    this.verbatimAnalyzer ??= new TextAnalyzer({ ...this.options, variants: undefined });
+    return this.verbatimAnalyzer;
+  }
 
   /** Terms of `text` in order of appearance (duplicates kept, they are term frequencies). */
   analyze(text: string, keepStopWords = false): AnalyzedTerm[] {
@@ -75,6 +83,11 @@ export class TextAnalyzer {
         for (const t of terms)
           if (t.kind !== TermKind.Unigram && run.includes(t.key.slice(1))) hanSurfaces.add(t.key.slice(1));
         if (run.length === 1) hanSurfaces.add(run);
+        // Terms of a rewritten run (如何 → 怎么) are not in the text: highlight the customer's own words too.
+        if (this.options.variants && this.options.variants.rewrite(run) !== run) {
+          for (const t of this.verbatim().analyze(run))
+            if (t.kind !== TermKind.Unigram) hanSurfaces.add(t.key.slice(1));
+        }
       } else latinStems.push(this.stem(run));
     }
     return { terms, compact: compactText(normalized), latinStems, hanSurfaces: [...hanSurfaces] };
