@@ -7,27 +7,49 @@ import { SearchIndexService } from './search-index.service';
 
 const at = new Date('2026-01-01T00:00:00Z');
 const article = (tenantId: string, id: string, title: string): Article => ({
-  id, tenantId, title, body: '', language: 'en', tags: [], category: null, status: 'published',
-  version: 1, helpfulCount: 0, notHelpfulCount: 0, createdAt: at, updatedAt: at,
+  id,
+  tenantId,
+  title,
+  body: '',
+  language: 'en',
+  tags: [],
+  category: null,
+  status: 'published',
+  version: 1,
+  helpfulCount: 0,
+  notHelpfulCount: 0,
+  createdAt: at,
+  updatedAt: at,
 });
 
 /** Answered questions as the feedback repository returns them; `answered` can grow between calls. */
 function serviceWith(answered: Array<{ tenantId: string; question: string; title: string }>) {
   const articles = {
     async *publishedBatches() {
-      yield [article('t', 'refund', 'Refund policy'), article('t', 'card', 'Card policy'), article('u', 'refund-u', 'Refund policy')];
+      yield [
+        article('t', 'refund', 'Refund policy'),
+        article('t', 'card', 'Card policy'),
+        article('u', 'refund-u', 'Refund policy'),
+      ];
     },
   } as unknown as ArticleRepository;
-  const settings = { allSynonyms: async () => new Map<string, string[][]>() } as unknown as KnowledgeSettingsRepository;
+  const settings = {
+    allSynonyms: async () => new Map<string, string[][]>(),
+  } as unknown as KnowledgeSettingsRepository;
   const feedback = {
-    answeredQuestions: async (_max: number, tenantId?: string) => answered.filter((r) => tenantId === undefined || r.tenantId === tenantId),
+    answeredQuestions: async (_max: number, tenantId?: string) =>
+      answered.filter((r) => tenantId === undefined || r.tenantId === tenantId),
   } as unknown as ArticleFeedbackRepository;
   const logger = { warn: () => undefined } as unknown as AppLogger;
   return new SearchIndexService(articles, settings, feedback, logger);
 }
 
 const refundQuestions = (tenantId: string) =>
-  ['order', 'shoes', 'gift', 'parcel'].map((w) => ({ tenantId, question: `money back for my ${w}`, title: `Refund policy ${w}` }));
+  ['order', 'shoes', 'gift', 'parcel'].map((w) => ({
+    tenantId,
+    question: `money back for my ${w}`,
+    title: `Refund policy ${w}`,
+  }));
 
 describe('SearchIndexService term associations', () => {
   it('learns each tenant’s associations from its answered questions when the index is rebuilt', async () => {

@@ -25,16 +25,26 @@ describe('createVariantRewriter', () => {
 
 describe('variant rewriting in search', () => {
   const doc = (id: string, title: string): SearchDocument => ({
-    id, tenantId: 't', title, body: '', language: 'zh', category: null, tags: [], status: 'published',
+    id,
+    tenantId: 't',
+    title,
+    body: '',
+    language: 'zh',
+    category: null,
+    tags: [],
+    status: 'published',
   });
   const docs = [doc('repay', '花呗如何还钱'), doc('open', '花呗怎么开通'), doc('limit', '借呗额度')];
 
   it('lets 怎么还款 reach an article written as 如何还钱 with more weight than without rewriting', () => {
     const withVariants = new KnowledgeSearchEngine();
     withVariants.build(docs);
-    const without = new KnowledgeSearchEngine({ analyzer: { ...DEFAULT_SEARCH_OPTIONS.analyzer, variants: undefined } });
+    const without = new KnowledgeSearchEngine({
+      analyzer: { ...DEFAULT_SEARCH_OPTIONS.analyzer, variants: undefined },
+    });
     without.build(docs);
-    const score = (e: KnowledgeSearchEngine) => e.search('t', { text: '怎么还款' }).items.find((i) => i.articleId === 'repay')?.score ?? 0;
+    const score = (e: KnowledgeSearchEngine) =>
+      e.search('t', { text: '怎么还款' }).items.find((i) => i.articleId === 'repay')?.score ?? 0;
     expect(withVariants.search('t', { text: '怎么还款' }).items[0].articleId).toBe('repay');
     expect(score(withVariants)).toBeGreaterThan(score(without) + 0.2);
   });

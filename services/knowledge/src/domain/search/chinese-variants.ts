@@ -29,7 +29,9 @@ export interface VariantRewriter {
 }
 
 /** Rewrites every variant in a Han run to its canonical form in one left-to-right pass. */
-export function createVariantRewriter(groups: readonly (readonly string[])[] = CHINESE_VARIANT_GROUPS): VariantRewriter {
+export function createVariantRewriter(
+  groups: readonly (readonly string[])[] = CHINESE_VARIANT_GROUPS,
+): VariantRewriter {
   const canonical = new Map<string, string>();
   // Heads map to themselves so that a short variant inside a head (怎 in 怎么) is not rewritten again.
   for (const [head, ...variants] of groups) {

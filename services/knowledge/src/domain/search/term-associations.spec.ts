@@ -21,7 +21,10 @@ describe('learnTermAssociations', () => {
   ];
 
   it('relates terms that replace each other across equivalent phrasings, both ways', () => {
-    const table = learnTermAssociations(pairs, analyzer, { ...DEFAULT_ASSOCIATION_LEARNING, kinds: [TermKind.Word] });
+    const table = learnTermAssociations(pairs, analyzer, {
+      ...DEFAULT_ASSOCIATION_LEARNING,
+      kinds: [TermKind.Word],
+    });
     const refund = table.related.get('wrefund')?.map((r) => r.key) ?? [];
     // Keys are stems: money → monei.
     expect(refund).toEqual(expect.arrayContaining(['wmonei', 'wback']));
@@ -32,7 +35,10 @@ describe('learnTermAssociations', () => {
   });
 
   it('weighs by how often the source term is replaced, smoothed for rare terms', () => {
-    const table = learnTermAssociations(pairs, analyzer, { ...DEFAULT_ASSOCIATION_LEARNING, kinds: [TermKind.Word] });
+    const table = learnTermAssociations(pairs, analyzer, {
+      ...DEFAULT_ASSOCIATION_LEARNING,
+      kinds: [TermKind.Word],
+    });
     const weight = table.related.get('wrefund')?.find((r) => r.key === 'wmonei')?.weight ?? 0;
     expect(weight).toBeCloseTo(3 / (3 + DEFAULT_ASSOCIATION_LEARNING.smoothing));
   });
@@ -53,7 +59,14 @@ describe('learned necessity', () => {
 
   it('ranks the article sharing the term customers never rephrase above one sharing a filler', () => {
     const doc = (id: string, title: string): SearchDocument => ({
-      id, tenantId: 't', title, body: '', language: 'en', category: null, tags: [], status: 'published',
+      id,
+      tenantId: 't',
+      title,
+      body: '',
+      language: 'en',
+      category: null,
+      tags: [],
+      status: 'published',
     });
     const pairs = ['card', 'login', 'refund', 'parcel'].flatMap((w) => [
       { a: `${w} problem`, b: `${w} issue` },
@@ -70,7 +83,14 @@ describe('learned necessity', () => {
 
 describe('learned associations in search', () => {
   const doc = (id: string, title: string): SearchDocument => ({
-    id, tenantId: 't', title, body: '', language: 'en', category: null, tags: [], status: 'published',
+    id,
+    tenantId: 't',
+    title,
+    body: '',
+    language: 'en',
+    category: null,
+    tags: [],
+    status: 'published',
   });
   const pairs = ['order', 'shoes', 'gift', 'parcel'].map((w) => ({ a: `refund ${w}`, b: `money back ${w}` }));
 

@@ -1,4 +1,4 @@
-import { TermKind, type AnalyzedTerm, type TextAnalyzer } from './text-analyzer';
+import { TermKind, type TextAnalyzer } from './text-analyzer';
 
 /** Two phrasings known to mean the same thing: an article's title and a question it answered. */
 export interface EquivalentPair {
@@ -60,7 +60,7 @@ export function learnTermAssociations(
   const kinds = new Set(options.kinds);
   const termsOf = (text: string): Map<string, TermKind> => {
     const out = new Map<string, TermKind>();
-    for (const t of analyzer.analyze(text) as AnalyzedTerm[]) out.set(t.key, t.kind);
+    for (const t of analyzer.analyze(text)) out.set(t.key, t.kind);
     return out;
   };
   // Per term: sides of a pair it appears on, and pairs it appears on both sides of.
