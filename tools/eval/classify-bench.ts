@@ -9,6 +9,7 @@ import {
   DEFAULT_TRAINING_CONFIG,
   defaultTrainingGrid,
   type ClassificationInput,
+  type TrainingConfig,
 } from '../../services/triage/src/domain/classification';
 import { cpus, loadavg } from 'node:os';
 import { readRows, text } from './datasets';
@@ -21,6 +22,14 @@ export interface BenchResult {
   /** Per second of this process's CPU time: steadier than wall-clock on a machine shared with other work. */
   readonly perCpuSecond: number;
   readonly microsPerTicket: number;
+}
+
+/**
+ * The queue model's configuration for the benchmark: one with character n-grams inside words, the most
+ * features per ticket of any the training grid may ship, so the figure holds whichever is chosen.
+ */
+export function subwordConfig(grid: readonly TrainingConfig[]): TrainingConfig {
+  return grid.find((c) => c.features.wordCharNgrams.length > 0) ?? DEFAULT_TRAINING_CONFIG;
 }
 
 /** A mixed workload: real Chinese reviews, English help-desk mail and English/German support tickets. */
@@ -77,8 +86,9 @@ function main(): void {
     text: exampleText({ subject: text(r, 'subject'), body: text(r, 'body') }),
     label: text(r, 'queue'),
   }));
-  const priorityModel = fitTextModel(endava, DEFAULT_TRAINING_CONFIG, 'priority');
-  const categoryModel = fitTextModel(queues, defaultTrainingGrid(10)[3] ?? DEFAULT_TRAINING_CONFIG, 'queue');
+  // Gate 0, as training chooses for this data set: every answer is the model's and is explained.
+  const priorityModel = fitTextModel(endava, DEFAULT_TRAINING_CONFIG, 'priority').withMinConfidence(0);
+  const categoryModel = fitTextModel(queues, subwordConfig(defaultTrainingGrid(10)), 'queue');
   const results = [
     benchClassifier('rules only', new TicketClassifier(), corpus),
     benchClassifier('rules + priority model + queue model', new TicketClassifier({ priorityModel, categoryModel }), corpus),

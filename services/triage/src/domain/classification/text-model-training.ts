@@ -65,11 +65,12 @@ export function defaultTrainingGrid(labelCount: number, seed = DEFAULT_TRAINING_
   const base = { ...DEFAULT_TRAINING_CONFIG, features, seed };
   const subwords = { ...features, wordCharNgrams: [3, 4] };
   const svm = { ...base, algorithm: 'linear-svm' as const, idf: true, epochs: 30 };
+  // Logistic regression costs time in proportion to the labels (every step updates each of them): with many
+  // labels one setting of it is tried, and the SVM covers subwords.
+  const many = labelCount > MANY_LABELS;
   return [
     { ...base, classWeightPower: 0.5 },
-    { ...base, classWeightPower: 1 },
-    // Logistic regression over subwords costs the most per label: with many labels the SVM covers subwords.
-    ...(labelCount <= MANY_LABELS ? [{ ...base, classWeightPower: 0.5, features: subwords }] : []),
+    ...(many ? [] : [{ ...base, classWeightPower: 1 }, { ...base, classWeightPower: 0.5, features: subwords }]),
     { ...svm, classWeightPower: 0.5 },
     { ...svm, classWeightPower: 0.5, features: subwords },
   ];
@@ -461,23 +462,26 @@ export function calibrateScores(scores: readonly Float64Array[], goldIndices: In
     }
     if (!improved) break;
   }
-  const shifted = scores.map((s) => s.map((v, c) => v + (offsets[c] ?? 0)));
-  const goldIndex = Array.from(goldIndices);
+  return { offsets: Array.from(offsets), scale: fitScale(scores, offsets, goldIndices) };
+}
+
+/** The factor for all (offset) scores whose softmax fits the examples best (log-loss). */
+function fitScale(scores: readonly Float64Array[], offsets: Float64Array, goldIndices: Int32Array): number {
   let bestScale = 1;
   let bestLoss = Infinity;
   // Margin-based models (SVM) score on a narrower range than log-odds, hence the larger factors.
   for (const scale of [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32]) {
     let loss = 0;
-    shifted.forEach((s, i) => {
-      const p = softmax(s.map((v) => v * scale));
-      loss -= Math.log(Math.max(1e-9, p[goldIndex[i] ?? 0] ?? 0));
+    scores.forEach((s, i) => {
+      const p = softmax(Array.from(s, (v, c) => (v + (offsets[c] ?? 0)) * scale));
+      loss -= Math.log(Math.max(1e-9, p[goldIndices[i] ?? 0] ?? 0));
     });
     if (loss < bestLoss) {
       bestLoss = loss;
       bestScale = scale;
     }
   }
-  return { offsets: Array.from(offsets), scale: bestScale };
+  return bestScale;
 }
 
 export function applyCalibration(model: TextModel, calibration: Calibration): TextModel {
@@ -596,6 +600,42 @@ interface CrossValidation {
   readonly answers: readonly { label: string; probability: number }[];
 }
 
+/**
+ * Label offsets fitted on out-of-fold scores, kept only if they also help on examples they were not fitted
+ * on (fitted on one half, scored on the other, both ways): with many rare labels, offsets that win a little
+ * macro-F1 in-sample can give away much accuracy and nothing out of sample. Returns that two-way estimate
+ * of the macro-F1 with the calibration as kept, which is what configurations are compared by.
+ */
+function checkedCalibration(
+  scores: readonly Float64Array[],
+  gold: Int32Array,
+  k: number,
+  fold: Int32Array,
+): { calibration: Calibration; macroF1: number } {
+  const halves = [0, 1].map((h) => scores.map((_, i) => i).filter((i) => (fold[i] ?? 0) % 2 === h));
+  const none = new Float64Array(k);
+  let calibrated = 0;
+  let raw = 0;
+  for (const [fitHalf, scoreHalf] of [
+    [halves[0] ?? [], halves[1] ?? []],
+    [halves[1] ?? [], halves[0] ?? []],
+  ] as const) {
+    const fitted = calibrateScores(
+      fitHalf.map((i) => scores[i] ?? none),
+      Int32Array.from(fitHalf, (i) => gold[i] ?? 0),
+      k,
+    );
+    const held = scoreHalf.map((i) => scores[i] ?? none);
+    const heldGold = Int32Array.from(scoreHalf, (i) => gold[i] ?? 0);
+    calibrated += fastMacroF1(held, Float64Array.from(fitted.offsets), heldGold, k) / 2;
+    raw += fastMacroF1(held, none, heldGold, k) / 2;
+  }
+  const full = calibrateScores(scores, gold, k);
+  if (calibrated > raw) return { calibration: full, macroF1: calibrated };
+  // Offsets do not carry over: keep only the probability scale, fitted with the offsets at zero.
+  return { calibration: { offsets: Array.from(none), scale: fitScale(scores, none, gold) }, macroF1: raw };
+}
+
 /** `labels` may name labels absent from `pool` (kept so that label indices match the final model's). */
 function crossValidate(
   pool: readonly LabeledText[],
@@ -626,8 +666,7 @@ function crossValidate(
     }
     // Too few examples to cross-validate: the first configuration is kept, uncalibrated.
     if (!complete) break;
-    const calibration = calibrateScores(scores, gold, k);
-    const macroF1 = fastMacroF1(scores, Float64Array.from(calibration.offsets), gold, k);
+    const { calibration, macroF1 } = checkedCalibration(scores, gold, k, fold);
     if (!chosen || macroF1 > chosen.macroF1) chosen = { config, calibration, macroF1, scores };
   }
   const config = chosen?.config ?? grid[0];
@@ -689,6 +728,7 @@ export interface TrainModelOptions {
 
 /** Confidence thresholds tried for layering a model over the rules; DEFAULT_MIN_CONFIDENCE is kept on ties. */
 const CROSS_VALIDATION_FOLDS = 4;
+const LARGE_TRAINING_SET = 3000;
 const MIN_CONFIDENCE_CANDIDATES = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 export const DEFAULT_MIN_CONFIDENCE = 0.6;
 
@@ -760,7 +800,9 @@ export function trainModelWithDetails(examples: readonly TrainingExample[], targ
   const grid = options.grid ?? defaultTrainingGrid(labels.length, seed);
   const { train: fit, heldOut } = stratifiedSplit(docs, (d) => d.label, options.heldOutFraction ?? 0.2, seed);
   // Selection, calibration and the confidence gate never see the held-out examples: its figures are honest.
-  const chosen = crossValidate(fit, labels, grid, target, CROSS_VALIDATION_FOLDS, seed);
+  // Large sets vary little between folds; fewer folds keep a request for thousands of tickets within a minute.
+  const folds = fit.length >= LARGE_TRAINING_SET ? 3 : CROSS_VALIDATION_FOLDS;
+  const chosen = crossValidate(fit, labels, grid, target, folds, seed);
   const measured = applyCalibration(fitTextModel(fit, chosen.config, target, labels), chosen.calibration);
   const evaluation: HeldOutEvaluation = {
     trainExamples: fit.length,
