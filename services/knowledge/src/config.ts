@@ -23,4 +23,11 @@ export class KnowledgeConfig extends BaseServiceConfig {
   @Transform(({ value }) => value === true || value === 'true' || value === '1') INDEX_SYNC_ENABLED = true;
   /** Articles read per round trip when the index is rebuilt from Postgres at boot. */
   @Type(() => Number) @IsInt() @Min(100) @Max(100_000) INDEX_REBUILD_BATCH = 5000;
+  /**
+   * Least time between two relearns of one tenant's term associations (votes arrive in bursts; a
+   * relearn reads up to 50,000 answered questions).
+   */
+  @Type(() => Number) @IsInt() @Min(100) @Max(3_600_000) ASSOCIATION_RELEARN_MIN_INTERVAL_MS = 5000;
+  /** How often each replica looks for automatic answers settled as deflected elsewhere; 0 turns it off. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(1440) ASSOCIATION_SWEEP_MINUTES = 5;
 }

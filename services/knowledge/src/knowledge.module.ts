@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type AppLogger } from '@helpdesk/platform';
 import { KNOWLEDGE_MIGRATIONS } from '../migrations';
+import { AssociationRelearningService } from './application/association-relearning.service';
 import { CreateArticleUseCase } from './application/create-article.usecase';
 import { ImportArticlesUseCase } from './application/import-articles.usecase';
 import { ListGapsUseCase } from './application/list-gaps.usecase';
@@ -41,6 +42,7 @@ export class KnowledgeModule {
         KnowledgeSettingsRepository,
         SelfServiceRepository,
         SearchIndexService,
+        AssociationRelearningService,
         CreateArticleUseCase,
         ImportArticlesUseCase,
         UpdateArticleUseCase,

@@ -22,8 +22,11 @@ const article = (tenantId: string, id: string, title: string): Article => ({
   updatedAt: at,
 });
 
-/** Answered questions as the feedback repository returns them; `answered` can grow between calls. */
-function serviceWith(answered: Array<{ tenantId: string; question: string; title: string }>) {
+/**
+ * Answered questions as the feedback repository returns them; `answered` can grow between calls, and
+ * `deflections` (tenant → fingerprint of its deflected automatic answers) can change.
+ */
+function serviceWith(answered: Array<{ tenantId: string; question: string; title: string }>, deflections = new Map<string, string>()) {
   const articles = {
     async *publishedBatches() {
       yield [
@@ -39,6 +42,8 @@ function serviceWith(answered: Array<{ tenantId: string; question: string; title
   const feedback = {
     answeredQuestions: async (_max: number, tenantId?: string) =>
       answered.filter((r) => tenantId === undefined || r.tenantId === tenantId),
+    deflectionFingerprints: async (tenantId?: string) =>
+      new Map([...deflections].filter(([t]) => tenantId === undefined || t === tenantId)),
   } as unknown as ArticleFeedbackRepository;
   const logger = { warn: () => undefined } as unknown as AppLogger;
   return new SearchIndexService(articles, settings, feedback, logger);
@@ -71,5 +76,38 @@ describe('SearchIndexService term associations', () => {
     expect(learned.questions).toBe(4);
     expect(learned.terms).toBeGreaterThan(0);
     expect(service.search('u', { text: 'money back' }).items[0]?.articleId).toBe('refund-u');
+  });
+
+  it('reports what each tenant’s table was learned from', async () => {
+    const answered = refundQuestions('t');
+    const service = serviceWith(answered);
+    await service.rebuild(100);
+    expect(service.learnedStats('t')).toMatchObject({ answeredQuestions: 4 });
+    expect(service.learnedStats('t').terms).toBeGreaterThan(0);
+    expect(service.learnedStats('t').learnedAt).toBeInstanceOf(Date);
+    expect(service.hasLearned('t')).toBe(true);
+    // Nothing answered for u at boot: an empty table, never learned.
+    expect(service.learnedStats('u')).toEqual({ answeredQuestions: 0, terms: 0, learnedAt: null });
+    expect(service.hasLearned('u')).toBe(false);
+  });
+
+  it('names the tenants whose deflected answers changed since their table was learned', async () => {
+    const deflections = new Map([['t', '1:42']]);
+    const service = serviceWith(refundQuestions('t'), deflections);
+    await service.rebuild(100);
+    expect(await service.staleDeflections()).toEqual([]);
+
+    deflections.set('t', '2:99');
+    deflections.set('u', '1:7');
+    expect((await service.staleDeflections()).sort()).toEqual(['t', 'u']);
+    await service.relearnAssociations('t');
+    expect(await service.staleDeflections()).toEqual(['u']);
+
+    // Every deflection of u escalated after u was learned: its table is stale too.
+    await service.relearnAssociations('u');
+    deflections.delete('u');
+    expect(await service.staleDeflections()).toEqual(['u']);
+    await service.relearnAssociations('u');
+    expect(await service.staleDeflections()).toEqual([]);
   });
 });

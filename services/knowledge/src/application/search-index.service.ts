@@ -28,6 +28,16 @@ export interface RebuildReport {
 /** Newest answered questions per tenant the associations learn from: bounds boot time and memory. */
 export const MAX_LEARNED_QUESTIONS = 50_000;
 
+/** What a tenant's term-association table on this replica was learned from, and when. */
+export interface LearnedAssociationStats {
+  /** Answered questions (question, article title pairs) the table was learned from. */
+  answeredQuestions: number;
+  /** Terms that gained learned expansions. */
+  terms: number;
+  /** Null until the table was learned on this replica (a tenant with no answered questions at boot). */
+  learnedAt: Date | null;
+}
+
 function pairsByTenant(rows: readonly { tenantId: string; question: string; title: string }[]): Map<string, EquivalentPair[]> {
   const out = new Map<string, EquivalentPair[]>();
   for (const r of rows) {
@@ -46,6 +56,9 @@ function pairsByTenant(rows: readonly { tenantId: string; question: string; titl
 @Injectable()
 export class SearchIndexService {
   private readonly engine = new KnowledgeSearchEngine();
+  private readonly learned = new Map<string, LearnedAssociationStats>();
+  /** Per tenant, the deflected automatic answers the table reflects (see `staleDeflections`). */
+  private readonly deflections = new Map<string, string>();
 
   constructor(
     private readonly articles: ArticleRepository,
@@ -73,11 +86,18 @@ export class SearchIndexService {
       }
     }
     const synonyms = await this.settings.allSynonyms();
+    // Read before the questions: a deflection settled in between shows up as a difference later.
+    const deflections = await this.feedback.deflectionFingerprints();
     const answered = await this.feedback.answeredQuestions(MAX_LEARNED_QUESTIONS);
     const loadMs = performance.now() - t0;
     const t1 = performance.now();
     for (const [tenantId, groups] of synonyms) this.engine.setSynonyms(tenantId, groups);
-    for (const [tenantId, pairs] of pairsByTenant(answered)) this.engine.learnAssociations(tenantId, pairs);
+    const learnedAt = new Date();
+    this.deflections.clear();
+    for (const [tenantId, fingerprint] of deflections) this.deflections.set(tenantId, fingerprint);
+    for (const [tenantId, pairs] of pairsByTenant(answered)) {
+      this.learned.set(tenantId, { answeredQuestions: pairs.length, terms: this.engine.learnAssociations(tenantId, pairs), learnedAt });
+    }
     for (const v of votes) this.engine.setFeedback(v.tenantId, v.articleId, v.feedback);
     this.engine.build(docs);
     const report = {
@@ -117,9 +137,36 @@ export class SearchIndexService {
    * automatic answers), so the words customers use reach the articles written in other words.
    */
   async relearnAssociations(tenantId: string): Promise<{ questions: number; terms: number }> {
+    const fingerprint = (await this.feedback.deflectionFingerprints(tenantId)).get(tenantId);
     const answered = await this.feedback.answeredQuestions(MAX_LEARNED_QUESTIONS, tenantId);
     const pairs = pairsByTenant(answered).get(tenantId) ?? [];
-    return { questions: pairs.length, terms: this.engine.learnAssociations(tenantId, pairs) };
+    const terms = this.engine.learnAssociations(tenantId, pairs);
+    this.learned.set(tenantId, { answeredQuestions: pairs.length, terms, learnedAt: new Date() });
+    if (fingerprint === undefined) this.deflections.delete(tenantId);
+    else this.deflections.set(tenantId, fingerprint);
+    return { questions: pairs.length, terms };
+  }
+
+  /**
+   * Tenants whose deflected automatic answers differ from those their table was learned with. A
+   * deflection is settled by whichever replica consumed the ticket's events and announces itself to no
+   * other, so replicas compare against Postgres now and then instead.
+   */
+  async staleDeflections(): Promise<string[]> {
+    const current = await this.feedback.deflectionFingerprints();
+    const stale: string[] = [];
+    for (const [tenantId, fingerprint] of current) if (this.deflections.get(tenantId) !== fingerprint) stale.push(tenantId);
+    for (const tenantId of this.deflections.keys()) if (!current.has(tenantId)) stale.push(tenantId);
+    return stale;
+  }
+
+  /** Whether the tenant's table was learned from at least one answered question (a title edit changes its pairs). */
+  hasLearned(tenantId: string): boolean {
+    return (this.learned.get(tenantId)?.answeredQuestions ?? 0) > 0;
+  }
+
+  learnedStats(tenantId: string): LearnedAssociationStats {
+    return this.learned.get(tenantId) ?? { answeredQuestions: 0, terms: 0, learnedAt: null };
   }
 
   setSynonyms(tenantId: string, groups: readonly (readonly string[])[]): void {

@@ -47,6 +47,21 @@ export class ArticleFeedbackRepository {
     return rows.map((r) => ({ tenantId: r.tenant_id, question: r.question, title: r.title }));
   }
 
+  /**
+   * Per tenant with deflected automatic answers, a value that changes whenever that set changes (its
+   * size and a sum of row hashes): lets a replica notice deflections settled elsewhere without
+   * reading the questions.
+   */
+  async deflectionFingerprints(tenantId?: string): Promise<Map<string, string>> {
+    const rows: Array<{ tenant_id: string; n: string; h: string }> = await this.dataSource.query(
+      `SELECT "tenant_id", count(*)::text AS "n", coalesce(sum(hashtext("ticket_id"::text || "article_id"::text)), 0)::text AS "h"
+       FROM "${S}"."auto_answers" WHERE "outcome" = 'deflected' AND ($1::varchar IS NULL OR "tenant_id" = $1)
+       GROUP BY "tenant_id"`,
+      [tenantId ?? null],
+    );
+    return new Map(rows.map((r) => [r.tenant_id, `${r.n}:${r.h}`]));
+  }
+
   /** The vote this ticket already gave the article, if any (locked: it may be replaced). */
   async ticketVote(manager: EntityManager, tenantId: string, articleId: string, ticketId: string): Promise<{ id: string; helpful: boolean } | undefined> {
     const rows: Array<{ id: string; helpful: boolean }> = await manager.query(

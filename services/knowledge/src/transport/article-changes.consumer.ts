@@ -4,6 +4,7 @@ import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { TOPICS, parseEvent, type TypedEnvelope } from '@helpdesk/contracts';
 import { InjectConfig, InjectLogger, ServiceInfrastructure, type AppLogger } from '@helpdesk/platform';
+import { AssociationRelearningService } from '../application/association-relearning.service';
 import { SearchIndexService } from '../application/search-index.service';
 import type { KnowledgeConfig } from '../config';
 import type { ArticleFeedback } from '../domain/search';
@@ -38,6 +39,7 @@ export class ArticleChangesConsumer implements OnModuleInit, BeforeApplicationSh
   constructor(
     private readonly infra: ServiceInfrastructure,
     private readonly index: SearchIndexService,
+    private readonly relearning: AssociationRelearningService,
     @InjectConfig() private readonly config: KnowledgeConfig,
     @InjectLogger() private readonly logger: AppLogger,
   ) {
@@ -52,6 +54,7 @@ export class ArticleChangesConsumer implements OnModuleInit, BeforeApplicationSh
     const from = this.config.INDEX_SYNC_ENABLED ? await this.endOffsets() : undefined;
     const report = await this.index.rebuild(this.config.INDEX_REBUILD_BATCH);
     this.logger.info({ ...report }, 'search index rebuilt from Postgres');
+    this.relearning.start();
     if (!from) return;
     this.positions = from;
     await this.follow();
@@ -151,6 +154,11 @@ export class ArticleChangesConsumer implements OnModuleInit, BeforeApplicationSh
         await sleep(Math.min(100 * 2 ** Math.min(attempt, 7), 10_000));
         await heartbeat().catch(() => undefined);
       }
+    }
+    // Any vote may add or drop an answered question (a helpful vote with a ticket, a changed mind); an
+    // edited title changes the pairs it is in. Relearning runs in the background, coalesced per tenant.
+    for (const [tenantId, changes] of byTenant) {
+      if (changes.feedback.size > 0 || (changes.articles.size > 0 && this.index.hasLearned(tenantId))) this.relearning.request(tenantId);
     }
     const last = batch.lastOffset();
     resolveOffset(last);

@@ -5,6 +5,7 @@ import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, MaxLength } from 'c
 import { CurrentAuth, RequireScopes, type AuthContext } from '@helpdesk/platform';
 import { ReplaceSynonymsUseCase } from '../application/replace-synonyms.usecase';
 import { SearchArticlesUseCase, type SearchResponse } from '../application/search-articles.usecase';
+import { SearchIndexService } from '../application/search-index.service';
 import { KnowledgeSettingsRepository } from '../infrastructure/knowledge-settings.repository';
 import { SearchQueryDto, SearchResponseDto } from './article.dto';
 
@@ -38,6 +39,20 @@ export class SynonymsResponseDto {
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) updatedAt!: string | null;
 }
 
+export class LearnedAssociationsDto {
+  @ApiProperty({ description: 'Answered questions (a ticket question with the article a helpful vote or a deflected automatic answer tied it to) the table was learned from' })
+  answeredQuestions!: number;
+  @ApiProperty({ description: 'Terms that gained learned expansions' }) terms!: number;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'Null until this replica learned a table for the tenant' })
+  learnedAt!: string | null;
+}
+
+export class SearchStatsDto {
+  @ApiProperty({ description: "Published articles in this replica's index" }) articles!: number;
+  @ApiProperty({ description: 'Distinct index terms' }) terms!: number;
+  @ApiProperty({ type: LearnedAssociationsDto }) associations!: LearnedAssociationsDto;
+}
+
 @ApiTags('search')
 @Controller('v1')
 export class SearchController {
@@ -45,7 +60,25 @@ export class SearchController {
     private readonly searchArticles: SearchArticlesUseCase,
     private readonly replaceSynonyms: ReplaceSynonymsUseCase,
     private readonly settings: KnowledgeSettingsRepository,
+    private readonly index: SearchIndexService,
   ) {}
+
+  @Get('search/stats')
+  @RequireScopes('kb:read')
+  @ApiOkResponse({
+    type: SearchStatsDto,
+    description:
+      "The tenant's search index on the replica that answers, and the term associations it learned from answered questions (relearned within seconds of a vote; deflections within ASSOCIATION_SWEEP_MINUTES)",
+  })
+  searchStats(@CurrentAuth() auth: AuthContext): SearchStatsDto {
+    const index = this.index.stats(auth.tenantId);
+    const learned = this.index.learnedStats(auth.tenantId);
+    return {
+      articles: index?.documents ?? 0,
+      terms: index?.terms ?? 0,
+      associations: { answeredQuestions: learned.answeredQuestions, terms: learned.terms, learnedAt: learned.learnedAt?.toISOString() ?? null },
+    };
+  }
 
   @Get('search')
   @RequireScopes('kb:read')
