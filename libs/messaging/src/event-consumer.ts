@@ -36,7 +36,15 @@ export interface EventConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Events handled in one transaction (one inbox insert, one commit); 1 turns batching off. */
   batchSize?: number;
+  /**
+   * How long the broker may hold a fetch to gather more records. Answering each fetch as soon as
+   * one record is there made fetch requests, not records, the broker's and the client's main cost.
+   */
+  fetchMaxWaitMs?: number;
 }
+
+/** Bytes a fetch waits for (up to `fetchMaxWaitMs`): a few dozen typical events. */
+const FETCH_MIN_BYTES = 32 * 1024;
 
 export interface ConsumerObserver {
   processed(consumer: string, type: string, outcome: 'ok' | 'duplicate' | 'dead-lettered' | 'retried'): void;
@@ -99,6 +107,8 @@ export class EventConsumer {
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => true },
+      minBytes: FETCH_MIN_BYTES,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 50,
     });
     this.consumer = consumer;
     this.joined = new Promise<void>((resolve) => {

@@ -32,6 +32,8 @@ export class BaseServiceConfig {
   @IsString() KAFKA_GROUP_PREFIX = '';
   /** Events a consumer handles in one transaction; 1 is one transaction per event. */
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) CONSUMER_BATCH_SIZE = 50;
+  /** Longest a Kafka fetch waits to gather more events: latency per hop traded for fewer requests. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(5000) CONSUMER_FETCH_WAIT_MS = 50;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /** Only read in development: the local demo tenant's key. */
   @IsOptional() @IsString() @MinLength(8) DEMO_API_KEY?: string;

@@ -71,7 +71,7 @@ export class ServiceInfrastructure {
       this.kafka,
       this.dataSource,
       () => this.deadLetterProducer(),
-      { batchSize: this.config.CONSUMER_BATCH_SIZE, ...options, groupPrefix: this.config.KAFKA_GROUP_PREFIX, schema: this.service },
+      { batchSize: this.config.CONSUMER_BATCH_SIZE, fetchMaxWaitMs: this.config.CONSUMER_FETCH_WAIT_MS, ...options, groupPrefix: this.config.KAFKA_GROUP_PREFIX, schema: this.service },
       relayLogger,
       this.metrics,
     );

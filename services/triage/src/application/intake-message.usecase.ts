@@ -134,33 +134,11 @@ export class IntakeMessageUseCase {
       firstResponseDueAt: slaView.firstResponseDueAt,
       resolutionDueAt: slaView.resolutionDueAt,
     };
-    await this.tickets.record(
-      manager,
-      tenantId,
-      ticket.id,
-      'ticket.created',
-      { messageId: m.messageId, channel: m.channel, contactCount: earlier + 1 },
-      null,
-      at,
-    );
-    await this.tickets.record(
-      manager,
-      tenantId,
-      ticket.id,
-      'ticket.classified',
-      { ...classification },
-      null,
-      at,
-    );
-    await this.tickets.record(
-      manager,
-      tenantId,
-      ticket.id,
-      'sla.started',
-      { ...slaView, calendarId: clocks.calendarId },
-      null,
-      at,
-    );
+    await this.tickets.recordAll(manager, tenantId, ticket.id, [
+      { type: 'ticket.created', data: { messageId: m.messageId, channel: m.channel, contactCount: earlier + 1 }, at },
+      { type: 'ticket.classified', data: { ...classification }, at },
+      { type: 'sla.started', data: { ...slaView, calendarId: clocks.calendarId }, at },
+    ]);
     await this.publisher.publishAll(manager, [
       {
         type: 'ticket.created',

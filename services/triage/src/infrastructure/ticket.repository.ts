@@ -8,6 +8,14 @@ import type { TicketSlaState } from '../domain/sla';
 import type { PrioritySource, Ticket, TicketClassification, TicketRouting } from '../domain/ticket';
 import { returningRows } from './sql';
 
+/** A timeline entry to write; `TimelineEntry` is one read back. */
+export interface TimelineRecord {
+  type: string;
+  data: Record<string, unknown>;
+  actor?: string | null;
+  at?: Date;
+}
+
 interface TicketRow {
   id: string;
   tenant_id: string;
@@ -411,9 +419,25 @@ export class TicketRepository {
     actor: string | null = null,
     at: Date = new Date(),
   ): Promise<void> {
+    await this.recordAll(manager, tenantId, ticketId, [{ type, data, actor, at }]);
+  }
+
+  /** Several timeline entries in one statement, in the given order (the timeline is ordered by id). */
+  async recordAll(manager: EntityManager, tenantId: string, ticketId: string, entries: readonly TimelineRecord[]): Promise<void> {
+    if (entries.length === 0) return;
     await manager.query(
-      `INSERT INTO "triage"."ticket_events" ("tenant_id", "ticket_id", "type", "actor", "data", "at") VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-      [tenantId, ticketId, type, actor, JSON.stringify(data), at],
+      `INSERT INTO "triage"."ticket_events" ("tenant_id", "ticket_id", "type", "actor", "data", "at")
+       SELECT $1, $2, e.type, e.actor, e.data, e.at
+         FROM unnest($3::varchar[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS e(type, actor, data, at, n)
+        ORDER BY e.n`,
+      [
+        tenantId,
+        ticketId,
+        entries.map((e) => e.type),
+        entries.map((e) => e.actor ?? null),
+        entries.map((e) => JSON.stringify(e.data)),
+        entries.map((e) => e.at ?? new Date()),
+      ],
     );
   }
 
