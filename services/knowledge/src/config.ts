@@ -28,6 +28,6 @@ export class KnowledgeConfig extends BaseServiceConfig {
    * relearn reads up to 50,000 answered questions).
    */
   @Type(() => Number) @IsInt() @Min(100) @Max(3_600_000) ASSOCIATION_RELEARN_MIN_INTERVAL_MS = 5000;
-  /** How often each replica looks for automatic answers settled as deflected elsewhere; 0 turns it off. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(1440) ASSOCIATION_SWEEP_MINUTES = 5;
+  /** Seconds between each replica's looks for automatic answers settled as deflected elsewhere; 0 turns it off. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86_400) ASSOCIATION_SWEEP_SECONDS = 300;
 }

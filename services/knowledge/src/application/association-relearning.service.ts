@@ -14,7 +14,7 @@ const DEBOUNCE_MS = 500;
  *   the tenant to be relearned (`request`), as does an edited article of a tenant whose table was
  *   learned from titles.
  * - Deflected automatic answers: settled in Postgres by the one replica that consumed the ticket's
- *   events, with no event of their own. Every `ASSOCIATION_SWEEP_MINUTES` each replica asks Postgres
+ *   events, with no event of their own. Every `ASSOCIATION_SWEEP_SECONDS` each replica asks Postgres
  *   which tenants' deflections changed since their table was learned and relearns those.
  *
  * Relearns run in the background, one at a time per tenant, at most once per
@@ -59,9 +59,9 @@ export class AssociationRelearningService implements BeforeApplicationShutdown {
 
   /** Starts the deflection sweep; called once the index was rebuilt, so a sweep never races the rebuild. */
   start(): void {
-    const minutes = this.config.ASSOCIATION_SWEEP_MINUTES;
-    if (minutes <= 0 || this.sweepTimer) return;
-    this.sweepTimer = setInterval(() => void this.sweep(), minutes * 60_000);
+    const seconds = this.config.ASSOCIATION_SWEEP_SECONDS;
+    if (seconds <= 0 || this.sweepTimer) return;
+    this.sweepTimer = setInterval(() => void this.sweep(), seconds * 1000);
     this.sweepTimer.unref();
   }
 

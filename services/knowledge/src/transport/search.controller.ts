@@ -68,7 +68,7 @@ export class SearchController {
   @ApiOkResponse({
     type: SearchStatsDto,
     description:
-      "The tenant's search index on the replica that answers, and the term associations it learned from answered questions (relearned within seconds of a vote; deflections within ASSOCIATION_SWEEP_MINUTES)",
+      "The tenant's search index on the replica that answers, and the term associations it learned from answered questions (relearned within seconds of a vote; deflections within ASSOCIATION_SWEEP_SECONDS)",
   })
   searchStats(@CurrentAuth() auth: AuthContext): SearchStatsDto {
     const index = this.index.stats(auth.tenantId);
