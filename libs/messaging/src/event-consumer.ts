@@ -182,7 +182,7 @@ export class EventConsumer {
     }
     if (ready.length > 1) {
       try {
-        const outcomes = await this.processChunkOnce(ready);
+        const outcomes = await this.processChunkOnce(ready, heartbeat);
         ready.forEach((item, i) => this.observer?.processed(this.options.name, item.event.type, outcomes[i]));
         return;
       } catch (err) {
@@ -190,7 +190,10 @@ export class EventConsumer {
         // Rolled back as a whole: one by one, each with its own retries and dead-lettering.
       }
     }
-    for (const item of ready) await this.handle(topic, partition, item, heartbeat);
+    for (const item of ready) {
+      await this.handle(topic, partition, item, heartbeat);
+      await heartbeat().catch(() => undefined);
+    }
   }
 
   /** Parses and validates a message; unreadable ones are dead-lettered, unhandled types skipped. */
@@ -236,7 +239,7 @@ export class EventConsumer {
   }
 
   /** One transaction for the chunk: one inbox insert for all its events, then each new one's handler in order. */
-  private async processChunkOnce(items: readonly ReadyEvent[]): Promise<Outcome[]> {
+  private async processChunkOnce(items: readonly ReadyEvent[], heartbeat: () => Promise<void>): Promise<Outcome[]> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: Array<{ event_id: string }> = await manager.query(
         `INSERT INTO "${this.options.schema}"."inbox" ("consumer", "event_id", "tenant_id", "event_type")
@@ -255,6 +258,8 @@ export class EventConsumer {
         }
         await this.withCorrelation(event, () => handler(event, { manager }));
         outcomes.push('ok');
+        // A slow chunk must not outlive the group session (kafkajs sends at most one per heartbeatInterval).
+        await heartbeat().catch(() => undefined);
       }
       return outcomes;
     });
