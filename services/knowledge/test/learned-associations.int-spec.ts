@@ -129,6 +129,44 @@ it('a helpful vote tying customer questions to an article is learned on every re
   expect(await rankOf(a, query, refund)).toBeLessThan(before);
 });
 
+it("a helpful vote carrying the customer's own question, with no ticket, is learned too", async () => {
+  const cancel = await createArticle({
+    title: 'Cancel a subscription',
+    body: 'Open the billing page and choose cancel.',
+    language: 'en',
+    status: 'published',
+  });
+  const learnedBefore = (await stats(b)).associations.answeredQuestions;
+  const vote = await call(a.baseUrl, `/v1/articles/${cancel}/feedback`, {
+    method: 'POST',
+    key,
+    json: { helpful: true, question: 'stop charging me every month' },
+  });
+  expect(vote.status).toBe(201);
+  expect(vote.body).toMatchObject({
+    helpful: true,
+    ticketId: null,
+    question: 'stop charging me every month',
+  });
+  // Not helpful: nothing answered.
+  await call(a.baseUrl, `/v1/articles/${cancel}/feedback`, {
+    method: 'POST',
+    key,
+    json: { helpful: false, question: 'delete my account' },
+  });
+  for (const replica of [a, b]) {
+    await expectEventually(async () =>
+      expect((await stats(replica)).associations.answeredQuestions).toBe(learnedBefore + 1),
+    );
+  }
+  const tooLong = await call(a.baseUrl, `/v1/articles/${cancel}/feedback`, {
+    method: 'POST',
+    key,
+    json: { helpful: true, question: 'x'.repeat(1001) },
+  });
+  expect(tooLong.status).toBe(400);
+});
+
 it('an automatic answer that deflected its ticket is learned on every replica by the sweep', async () => {
   await createArticle({
     title: '如何开发票',

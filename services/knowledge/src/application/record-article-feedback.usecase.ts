@@ -15,6 +15,8 @@ export interface RecordArticleFeedbackCommand {
   articleId: string;
   helpful: boolean;
   ticketId?: string;
+  /** The customer's own words; with a helpful vote, an answered question search learns from. */
+  question?: string;
 }
 
 export interface ArticleFeedbackResult {
@@ -22,6 +24,7 @@ export interface ArticleFeedbackResult {
   articleId: string;
   helpful: boolean;
   ticketId: string | null;
+  question: string | null;
   /** The article's counts after this vote: the prior search ranks it with. */
   feedback: { helpful: number; notHelpful: number };
 }
@@ -44,6 +47,7 @@ export class RecordArticleFeedbackUseCase {
   async execute(command: RecordArticleFeedbackCommand, requestBody: unknown): Promise<{ result: ArticleFeedbackResult; replayed: boolean }> {
     const { tenantId, articleId, helpful } = command;
     const ticketId = command.ticketId ?? null;
+    const question = command.question?.trim() || null;
     const outcome = await this.idempotency.execute<ArticleFeedbackResult>(
       { tenantId, scope: `article-feedback:${articleId}`, key: command.idempotencyKey, body: requestBody },
       async (manager) => {
@@ -59,10 +63,10 @@ export class RecordArticleFeedbackUseCase {
           feedbackId = previous.id;
           helpfulDelta -= previous.helpful ? 1 : 0;
           notHelpfulDelta -= previous.helpful ? 0 : 1;
-          await this.votes.replace(manager, tenantId, previous.id, helpful, at);
+          await this.votes.replace(manager, tenantId, previous.id, helpful, question, at);
         } else {
           feedbackId = randomUUID();
-          await this.votes.insert(manager, { id: feedbackId, tenantId, articleId, helpful, ticketId, apiKeyId: command.apiKeyId, at });
+          await this.votes.insert(manager, { id: feedbackId, tenantId, articleId, helpful, ticketId, question, apiKeyId: command.apiKeyId, at });
         }
         const counts = await this.articles.addVotes(manager, tenantId, articleId, helpfulDelta, notHelpfulDelta);
         await this.publisher.publish(manager, {
@@ -77,7 +81,7 @@ export class RecordArticleFeedbackUseCase {
             await this.selfService.settle(manager, tenantId, ticketId, ['awaiting', 'deflected'], 'escalated', 'the customer said the answer did not help', at);
           }
         }
-        return { status: 201, body: { feedbackId, articleId, helpful, ticketId, feedback: counts } };
+        return { status: 201, body: { feedbackId, articleId, helpful, ticketId, question, feedback: counts } };
       },
     );
     if (!outcome.replayed) this.index.setFeedback(tenantId, articleId, outcome.body.feedback);

@@ -9,6 +9,8 @@ export interface FeedbackVote {
   articleId: string;
   helpful: boolean;
   ticketId: string | null;
+  /** The customer's own words, when the caller sent them. */
+  question: string | null;
   apiKeyId: string | null;
   at: Date;
 }
@@ -19,8 +21,9 @@ export class ArticleFeedbackRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Customer questions paired with the article title that answered them: tickets whose vote on the
-   * article was helpful, and automatic answers that deflected the ticket. The newest `maxPerTenant`
+   * Customer questions paired with the article title that answered them: helpful votes with the
+   * customer's question (their own words, else their ticket's question), and automatic answers that
+   * deflected the ticket. The newest `maxPerTenant`
    * of each tenant (or of `tenantId` alone).
    */
   async answeredQuestions(maxPerTenant: number, tenantId?: string): Promise<Array<{ tenantId: string; question: string; title: string }>> {
@@ -29,10 +32,10 @@ export class ArticleFeedbackRepository {
          SELECT p."tenant_id", p."question", a."title",
                 row_number() OVER (PARTITION BY p."tenant_id" ORDER BY p."at" DESC) AS "n"
          FROM (
-           SELECT f."tenant_id", f."article_id", concat_ws(' ', q."subject", left(q."body", 1000)) AS "question", f."created_at" AS "at"
+           SELECT f."tenant_id", f."article_id", coalesce(f."question", concat_ws(' ', q."subject", left(q."body", 1000))) AS "question", f."created_at" AS "at"
            FROM "${S}"."article_feedback" f
-           JOIN "${S}"."ticket_questions" q ON q."tenant_id" = f."tenant_id" AND q."ticket_id" = f."ticket_id"
-           WHERE f."helpful" AND f."ticket_id" IS NOT NULL
+           LEFT JOIN "${S}"."ticket_questions" q ON q."tenant_id" = f."tenant_id" AND q."ticket_id" = f."ticket_id"
+           WHERE f."helpful" AND (f."question" IS NOT NULL OR q."ticket_id" IS NOT NULL)
            UNION ALL
            SELECT x."tenant_id", x."article_id", concat_ws(' ', q."subject", left(q."body", 1000)), x."proposed_at"
            FROM "${S}"."auto_answers" x
@@ -73,18 +76,17 @@ export class ArticleFeedbackRepository {
 
   async insert(manager: EntityManager, vote: FeedbackVote): Promise<void> {
     await manager.query(
-      `INSERT INTO "${S}"."article_feedback" ("id", "tenant_id", "article_id", "helpful", "ticket_id", "api_key_id", "created_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [vote.id, vote.tenantId, vote.articleId, vote.helpful, vote.ticketId, vote.apiKeyId, vote.at],
+      `INSERT INTO "${S}"."article_feedback" ("id", "tenant_id", "article_id", "helpful", "ticket_id", "question", "api_key_id", "created_at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [vote.id, vote.tenantId, vote.articleId, vote.helpful, vote.ticketId, vote.question, vote.apiKeyId, vote.at],
     );
   }
 
-  async replace(manager: EntityManager, tenantId: string, id: string, helpful: boolean, at: Date): Promise<void> {
-    await manager.query(`UPDATE "${S}"."article_feedback" SET "helpful" = $3, "created_at" = $4 WHERE "tenant_id" = $1 AND "id" = $2`, [
-      tenantId,
-      id,
-      helpful,
-      at,
-    ]);
+  /** A changed mind: the new vote, and its question when one came with it (else the earlier one stays). */
+  async replace(manager: EntityManager, tenantId: string, id: string, helpful: boolean, question: string | null, at: Date): Promise<void> {
+    await manager.query(
+      `UPDATE "${S}"."article_feedback" SET "helpful" = $3, "question" = coalesce($4, "question"), "created_at" = $5 WHERE "tenant_id" = $1 AND "id" = $2`,
+      [tenantId, id, helpful, question, at],
+    );
   }
 }

@@ -114,6 +114,15 @@ export class ArticleFeedbackDto {
   @IsOptional()
   @IsUUID()
   ticketId?: string;
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 1000,
+    description: "The customer's question in their own words (e.g. what they searched a help centre for); a helpful vote teaches search that phrasing. Without it a ticket's question is used",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  question?: string;
 }
 
 export class FeedbackCountsDto {
@@ -173,6 +182,7 @@ export class ArticleFeedbackResponseDto {
   @ApiProperty({ format: 'uuid' }) articleId!: string;
   @ApiProperty() helpful!: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) ticketId!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) question!: string | null;
   @ApiProperty({ type: FeedbackCountsDto }) feedback!: FeedbackCountsDto;
 }
 

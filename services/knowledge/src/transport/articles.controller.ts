@@ -162,7 +162,7 @@ export class ArticlesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ArticleFeedbackResult> {
     const { result, replayed } = await this.recordFeedback.execute(
-      { tenantId: auth.tenantId, apiKeyId: auth.keyId, idempotencyKey, articleId: id, helpful: dto.helpful, ticketId: dto.ticketId },
+      { tenantId: auth.tenantId, apiKeyId: auth.keyId, idempotencyKey, articleId: id, helpful: dto.helpful, ticketId: dto.ticketId, question: dto.question },
       dto,
     );
     if (replayed) void reply.header('Idempotent-Replayed', 'true');
