@@ -27,7 +27,7 @@ import { DeadLetterWatcher, subscriptionsByTopic } from './lib/dead-letters';
 import { hostileRequests, operationsOf, type HostileRequest } from './lib/hostile';
 import { currentPostgresPlan, infraScript, kafkaStartedByUs, restartPostgres } from './lib/infra-control';
 import { backlogTotal, pipelineBacklog, type Backlog } from './lib/pipeline-backlog';
-import { POISON_KINDS, poisonRecords } from './lib/poison';
+import { POISON_KINDS, poisonKeyPrefix, poisonRecords, type PoisonKind } from './lib/poison';
 
 type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -228,9 +228,10 @@ async function main(): Promise<void> {
         } finally {
           await producer.disconnect();
         }
+        // Every consumer of a topic dead-letters each kind of poison: the unreadable record, and the broken records of the types it acts on.
         const expected = TOPIC_CATALOGUE.flatMap((t) => (subscriptions.get(t.name) ?? []).flatMap((consumer) => POISON_KINDS.map((kind) => ({ topic: t.name, consumer, kind }))));
-        const landed = (e: { topic: string; consumer: string; kind: string }): boolean =>
-          dlq.letters.some((l) => l.topic === deadLetterTopic(e.topic) && l.key === `drill-${id}-${e.kind}` && l.consumer === e.consumer && l.reason !== '');
+        const landed = (e: { topic: string; consumer: string; kind: PoisonKind }): boolean =>
+          dlq.letters.some((l) => l.topic === deadLetterTopic(e.topic) && l.key.startsWith(poisonKeyPrefix(id, e.kind)) && l.consumer === e.consumer && l.reason !== '');
         poisonCheck = () => ({
           missing: expected.filter((e) => !landed(e)).map((m) => `${m.topic} ${m.kind} (${m.consumer})`),
           detail: TOPIC_CATALOGUE.map((t) => {

@@ -167,16 +167,21 @@ describe('EventConsumer', () => {
   it('dead-letters the failing and unreadable events of a chunk and still handles all the others', async () => {
     const events = Array.from({ length: 30 }, () => envelope());
     const refused = new Set([events[4].id, events[17].id]);
-    await publish('mixed', [...events.slice(0, 9), '{"not": "an event"', ...events.slice(9)]);
+    // A broken event of a type this consumer does not act on is not its to judge; an unknown type is.
+    const ignored = { ...loadFixture('article.changed'), id: randomUUID(), tenantId, payload: { articleId: 12345 } };
+    const unknown = { ...envelope(), type: 'no.such.event' };
+    await publish('mixed', [...events.slice(0, 9), '{"not": "an event"', JSON.stringify(ignored), JSON.stringify(unknown), ...events.slice(9)]);
     const outcomes: string[] = [];
     await startConsumer('mixed', refused, outcomes, 50);
 
     const expected = events.filter((e) => !refused.has(e.id)).map((e) => e.id);
     await eventually(async () => expect((await handled('mixed')).map((r) => r.event_id)).toEqual(expected), { timeoutMs: 60_000 });
-    await eventually(async () => expect(outcomes.filter((o) => o === 'dead-lettered')).toHaveLength(3), { timeoutMs: 30_000 });
-    const letters = await deadLetters('mixed', 3);
+    await eventually(async () => expect(outcomes.filter((o) => o === 'dead-lettered')).toHaveLength(4), { timeoutMs: 30_000 });
+    const letters = await deadLetters('mixed', 4);
     expect([...refused].every((id) => letters.some((l) => l.includes(id)))).toBe(true);
     expect(letters).toContain('{"not": "an event"');
+    expect(letters.some((l) => l.includes(unknown.id))).toBe(true);
+    expect(letters.some((l) => l.includes(ignored.id))).toBe(false);
   });
 
   it('handles one event per transaction when batching is off, with the same result', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EVENTS, isEventType, loadFixture, type EventType } from '@helpdesk/contracts';
+import { EVENTS, loadFixture, type EventType } from '@helpdesk/contracts';
 
 export const POISON_KINDS = ['invalid-json', 'wrong-version', 'invalid-payload'] as const;
 export type PoisonKind = (typeof POISON_KINDS)[number];
@@ -13,9 +13,9 @@ export interface PoisonRecord {
   eventType: string | null;
 }
 
-/** An event type carried on the topic, so the record looks like the topic's own traffic. */
-export function eventTypeOn(topic: string): EventType | undefined {
-  return (Object.keys(EVENTS) as EventType[]).find((t) => EVENTS[t].topic === topic);
+/** Every event type carried on the topic. */
+export function eventTypesOn(topic: string): EventType[] {
+  return (Object.keys(EVENTS) as EventType[]).filter((t) => EVENTS[t].topic === topic);
 }
 
 function fixturePayload(type: EventType): Record<string, unknown> {
@@ -31,15 +31,19 @@ function fixturePayload(type: EventType): Record<string, unknown> {
   return {};
 }
 
+/** The key prefix of a run's poison records of one kind: a dead letter's key tells which record it was. */
+export const poisonKeyPrefix = (runId: string, kind: PoisonKind): string => `drill-${runId}-${kind}`;
+
 /**
- * Three records no consumer can process: not JSON at all, a known type at a version nobody speaks,
- * and the right type and version with a payload whose fields have the wrong types.
+ * Records no consumer can process: one that is not JSON at all, and for every event type the topic
+ * carries, one at a version nobody speaks and one at the right version whose payload fields have
+ * the wrong types. Consumers skip the types they do not act on, so every type is covered: each
+ * consumer of the topic must dead-letter the broken records of the types it acts on.
  */
 export function poisonRecords(topic: string, tenantId: string, runId: string): PoisonRecord[] {
-  const type = eventTypeOn(topic);
-  const envelope = (version: number, payload: Record<string, unknown>): Record<string, unknown> => ({
+  const envelope = (type: string, version: number, payload: Record<string, unknown>): Record<string, unknown> => ({
     id: randomUUID(),
-    type: type ?? 'unknown.event',
+    type,
     version,
     occurredAt: new Date().toISOString(),
     tenantId,
@@ -49,11 +53,24 @@ export function poisonRecords(topic: string, tenantId: string, runId: string): P
     causationId: null,
     payload,
   });
-  const validVersion = type && isEventType(type) ? EVENTS[type].version : 1;
-  const broken = Object.fromEntries(Object.keys(type ? fixturePayload(type) : {}).map((k) => [k, 12345]));
-  return [
-    { topic, kind: 'invalid-json', key: `drill-${runId}-invalid-json`, value: '{"id": "truncated', eventType: null },
-    { topic, kind: 'wrong-version', key: `drill-${runId}-wrong-version`, value: JSON.stringify(envelope(validVersion + 98, type ? fixturePayload(type) : {})), eventType: type ?? null },
-    { topic, kind: 'invalid-payload', key: `drill-${runId}-invalid-payload`, value: JSON.stringify(envelope(validVersion, Object.keys(broken).length > 0 ? broken : { unexpected: true })), eventType: type ?? null },
+  const records: PoisonRecord[] = [
+    { topic, kind: 'invalid-json', key: poisonKeyPrefix(runId, 'invalid-json'), value: '{"id": "truncated', eventType: null },
   ];
+  for (const type of eventTypesOn(topic)) {
+    const payload = fixturePayload(type);
+    // Every field a string where the contract wants something else, or a number where it wants a string.
+    const broken = Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, typeof v === 'string' ? 12345 : 'not-valid']));
+    const version = EVENTS[type].version;
+    records.push(
+      { topic, kind: 'wrong-version', key: `${poisonKeyPrefix(runId, 'wrong-version')}-${type}`, value: JSON.stringify(envelope(type, version + 98, payload)), eventType: type },
+      {
+        topic,
+        kind: 'invalid-payload',
+        key: `${poisonKeyPrefix(runId, 'invalid-payload')}-${type}`,
+        value: JSON.stringify(envelope(type, version, Object.keys(broken).length > 0 ? broken : { unexpected: true })),
+        eventType: type,
+      },
+    );
+  }
+  return records;
 }
