@@ -293,7 +293,7 @@ async function priorityThroughApi(http: HttpClient, key: string, concurrency: nu
 }
 
 function searchRows(http: HttpFaqEvaluation, baseline: ApiEvalOptions['searchBaseline'], concurrency: number): EvalRow[] {
-  const note = `${http.articles} articles by POST /v1/articles:bulk, ${http.metrics.queries} test queries by GET /v1/search (${concurrency} in flight); baseline: in-process character-bigram BM25`;
+  const note = `${http.articles} articles by POST /v1/articles:bulk, ${http.votes} train pairs learned from helpful votes with the customer's question, ${http.metrics.queries} test queries by GET /v1/search (${concurrency} in flight); baseline: in-process character-bigram BM25`;
   return (['recallAt1', 'recallAt5', 'mrrAt10'] as const).map((metric) => ({
     task: 'knowledge search (HTTP)',
     dataset: 'faq-zh-alipay',

@@ -6,6 +6,12 @@ import { TenantCoalescer } from './tenant-coalescer';
 
 /** Gathers a burst of votes (a consumer batch, an import) into one relearn. */
 const DEBOUNCE_MS = 500;
+/**
+ * Learning is synchronous CPU work (about 2 s for 6,000 Chinese pairs): a tenant's relearns may take at
+ * most this share of the event loop, so a large tenant is relearned less often instead of stalling
+ * requests and consumers.
+ */
+const MAX_BUSY_SHARE = 0.05;
 
 /**
  * Keeps every tenant's learned term associations on this replica in step with its answered questions.
@@ -43,6 +49,7 @@ export class AssociationRelearningService implements BeforeApplicationShutdown {
       {
         debounceMs: Math.min(DEBOUNCE_MS, config.ASSOCIATION_RELEARN_MIN_INTERVAL_MS),
         minIntervalMs: config.ASSOCIATION_RELEARN_MIN_INTERVAL_MS,
+        maxBusyShare: MAX_BUSY_SHARE,
       },
       (tenantId, err) =>
         this.logger.warn(

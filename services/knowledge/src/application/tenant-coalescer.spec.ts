@@ -1,7 +1,7 @@
 import { TenantCoalescer } from './tenant-coalescer';
 
 /** A coalescer whose runs finish only when the test says so, on jest's fake clock. */
-function harness(options = { debounceMs: 100, minIntervalMs: 1000 }) {
+function harness(options = { debounceMs: 100, minIntervalMs: 1000, maxBusyShare: 1 }) {
   const started: Array<{ tenantId: string; at: number; finish: (err?: Error) => void }> = [];
   let running = 0;
   let maxRunning = 0;
@@ -65,6 +65,20 @@ describe('TenantCoalescer', () => {
     await jest.advanceTimersByTimeAsync(10_000);
     expect(started).toHaveLength(3);
     expect(maxRunning()).toBe(1);
+  });
+
+  it('spaces runs further apart when they take long, so they never take more than their share of the time', async () => {
+    const { coalescer, started } = harness({ debounceMs: 100, minIntervalMs: 1000, maxBusyShare: 0.1 });
+    coalescer.request('t');
+    await jest.advanceTimersByTimeAsync(100);
+    // A 500 ms run at a 10 % share: the next starts 5 s after this one began, not 1 s.
+    await jest.advanceTimersByTimeAsync(500);
+    started[0].finish();
+    coalescer.request('t');
+    await jest.advanceTimersByTimeAsync(4499);
+    expect(started).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toHaveLength(2);
   });
 
   it('keeps tenants apart', async () => {

@@ -3,6 +3,11 @@ export interface CoalescingOptions {
   debounceMs: number;
   /** Least time between the starts of two runs for one tenant. */
   minIntervalMs: number;
+  /**
+   * Largest share of the time one tenant's runs may take: after a run of d ms the next starts no sooner
+   * than d / share after it began (learning is CPU work on the event loop, growing with the tenant).
+   */
+  maxBusyShare: number;
 }
 
 interface TenantState {
@@ -11,12 +16,13 @@ interface TenantState {
   /** Requested since the current run (or timer) began. */
   pending: boolean;
   lastStartedAt: number;
+  lastDurationMs: number;
 }
 
 /**
  * Runs `work(tenantId)` in the background after `request(tenantId)`: requests that arrive while a run is
  * waiting or going are folded into one later run, at most one run per tenant goes at a time, and two
- * runs of a tenant start at least `minIntervalMs` apart. A failed run is tried again the same way.
+ * runs of a tenant start at least `minIntervalMs` apart (further when runs are long, see `maxBusyShare`). A failed run is tried again the same way.
  * `request` never waits, so callers on a request or consumer path are never held up.
  */
 export class TenantCoalescer {
@@ -36,7 +42,13 @@ export class TenantCoalescer {
     if (!state)
       this.tenants.set(
         tenantId,
-        (state = { timer: undefined, running: undefined, pending: false, lastStartedAt: -Infinity }),
+        (state = {
+          timer: undefined,
+          running: undefined,
+          pending: false,
+          lastStartedAt: -Infinity,
+          lastDurationMs: 0,
+        }),
       );
     state.pending = true;
     // A waiting timer will see this request; a running one re-arms when it ends.
@@ -63,10 +75,8 @@ export class TenantCoalescer {
   }
 
   private arm(tenantId: string, state: TenantState): void {
-    const wait = Math.max(
-      this.options.debounceMs,
-      state.lastStartedAt + this.options.minIntervalMs - this.now(),
-    );
+    const gap = Math.max(this.options.minIntervalMs, state.lastDurationMs / this.options.maxBusyShare);
+    const wait = Math.max(this.options.debounceMs, state.lastStartedAt + gap - this.now());
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.start(tenantId, state);
@@ -89,6 +99,7 @@ export class TenantCoalescer {
     state.running = run;
     void run.then(() => {
       state.running = undefined;
+      state.lastDurationMs = this.now() - state.lastStartedAt;
       if (state.pending && !this.stopped) this.arm(tenantId, state);
     });
   }
