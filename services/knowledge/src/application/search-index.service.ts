@@ -140,7 +140,7 @@ export class SearchIndexService {
     const fingerprint = (await this.feedback.deflectionFingerprints(tenantId)).get(tenantId);
     const answered = await this.feedback.answeredQuestions(MAX_LEARNED_QUESTIONS, tenantId);
     const pairs = pairsByTenant(answered).get(tenantId) ?? [];
-    const terms = this.engine.learnAssociations(tenantId, pairs);
+    const terms = await this.engine.learnAssociationsInSlices(tenantId, pairs);
     this.learned.set(tenantId, { answeredQuestions: pairs.length, terms, learnedAt: new Date() });
     if (fingerprint === undefined) this.deflections.delete(tenantId);
     else this.deflections.set(tenantId, fingerprint);

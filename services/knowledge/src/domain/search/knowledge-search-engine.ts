@@ -11,6 +11,7 @@ import {
 import {
   DEFAULT_ASSOCIATION_LEARNING,
   learnTermAssociations,
+  learnTermAssociationsInSlices,
   type AssociationLearningOptions,
   type EquivalentPair,
   type TermAssociations,
@@ -116,7 +117,19 @@ export class KnowledgeSearchEngine {
     pairs: Iterable<EquivalentPair>,
     options: AssociationLearningOptions = DEFAULT_ASSOCIATION_LEARNING,
   ): number {
-    const table = learnTermAssociations(pairs, this.analyzer, options);
+    return this.useAssociations(tenantId, learnTermAssociations(pairs, this.analyzer, options));
+  }
+
+  /** As `learnAssociations`, yielding to the event loop while it counts: for a service that is answering. */
+  async learnAssociationsInSlices(
+    tenantId: string,
+    pairs: Iterable<EquivalentPair>,
+    options: AssociationLearningOptions = DEFAULT_ASSOCIATION_LEARNING,
+  ): Promise<number> {
+    return this.useAssociations(tenantId, await learnTermAssociationsInSlices(pairs, this.analyzer, options));
+  }
+
+  private useAssociations(tenantId: string, table: TermAssociations): number {
     this.associationsByTenant.set(tenantId, table);
     this.tenant(tenantId).setAssociations(table);
     return table.related.size;

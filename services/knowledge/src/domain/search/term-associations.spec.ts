@@ -1,6 +1,6 @@
 import { KnowledgeSearchEngine } from './knowledge-search-engine';
 import type { SearchDocument } from './search-document';
-import { learnTermAssociations, DEFAULT_ASSOCIATION_LEARNING } from './term-associations';
+import { learnTermAssociations, learnTermAssociationsInSlices, DEFAULT_ASSOCIATION_LEARNING } from './term-associations';
 import { TermKind, TextAnalyzer } from './text-analyzer';
 import { jiebaSegmenter } from './word-segmenter';
 
@@ -19,6 +19,17 @@ describe('learnTermAssociations', () => {
     { a: 'refund a gift', b: 'money back on a gift' },
     { a: 'cancel the card', b: 'block the card' },
   ];
+
+  it('learns the same table in slices, yielding to the event loop between them', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => pairs[i % pairs.length]);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    // A zero-length slice yields after every pair: the interval gets to run while the table is counted.
+    const sliced = await learnTermAssociationsInSlices(many, analyzer, DEFAULT_ASSOCIATION_LEARNING, 0);
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(0);
+    expect(sliced).toEqual(learnTermAssociations(many, analyzer));
+  });
 
   it('relates terms that replace each other across equivalent phrasings, both ways', () => {
     const table = learnTermAssociations(pairs, analyzer, {

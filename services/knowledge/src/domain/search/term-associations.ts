@@ -46,39 +46,63 @@ export const DEFAULT_ASSOCIATION_LEARNING: AssociationLearningOptions = {
 };
 
 /**
- * Also learns each term's necessity: how often it survives into the other phrasing, against the average.
- *
  * A one-step translation table from equivalent phrasings: within each pair, every term found on one side
  * only is counted as a translation of every term found on the other side only (耍脸 ↔ 刷脸, 旧 ↔ 以前).
  * weight(s → t) = pairs where s and t translate each other / (pairs with s + smoothing).
+ * Also learns each term's necessity: how often it survives into the other phrasing, against the average.
  */
 export function learnTermAssociations(
   pairs: Iterable<EquivalentPair>,
   analyzer: TextAnalyzer,
   options: AssociationLearningOptions = DEFAULT_ASSOCIATION_LEARNING,
 ): TermAssociations {
-  const kinds = new Set(options.kinds);
-  const termsOf = (text: string): Map<string, TermKind> => {
-    const out = new Map<string, TermKind>();
-    for (const t of analyzer.analyze(text)) out.set(t.key, t.kind);
-    return out;
-  };
+  const learner = new TermAssociationLearner(analyzer, options);
+  for (const pair of pairs) learner.add(pair);
+  return learner.finish();
+}
+
+/**
+ * The same table, learned in slices of at most `sliceMs` of CPU: thousands of pairs take seconds to
+ * count, and a running service must keep answering meanwhile.
+ */
+export async function learnTermAssociationsInSlices(
+  pairs: Iterable<EquivalentPair>,
+  analyzer: TextAnalyzer,
+  options: AssociationLearningOptions = DEFAULT_ASSOCIATION_LEARNING,
+  sliceMs = 10,
+): Promise<TermAssociations> {
+  const learner = new TermAssociationLearner(analyzer, options);
+  let sliceStart = performance.now();
+  for (const pair of pairs) {
+    learner.add(pair);
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return learner.finish();
+}
+
+class TermAssociationLearner {
+  private readonly kinds: Set<TermKind>;
   // Per term: sides of a pair it appears on, and pairs it appears on both sides of.
-  const sides = new Map<string, number>();
-  const kept = new Map<string, number>();
-  let allSides = 0;
-  let allKept = 0;
-  const kindOf = new Map<string, TermKind>();
-  const seen = new Map<string, number>();
-  const together = new Map<string, Map<string, number>>();
-  const count = (s: string, t: string): void => {
-    let row = together.get(s);
-    if (!row) together.set(s, (row = new Map<string, number>()));
-    row.set(t, (row.get(t) ?? 0) + 1);
-  };
-  for (const { a, b } of pairs) {
-    const left = termsOf(a);
-    const right = termsOf(b);
+  private readonly sides = new Map<string, number>();
+  private readonly kept = new Map<string, number>();
+  private readonly kindOf = new Map<string, TermKind>();
+  private readonly seen = new Map<string, number>();
+  private readonly together = new Map<string, Map<string, number>>();
+
+  constructor(
+    private readonly analyzer: TextAnalyzer,
+    private readonly options: AssociationLearningOptions,
+  ) {
+    this.kinds = new Set(options.kinds);
+  }
+
+  add({ a, b }: EquivalentPair): void {
+    const { sides, kept, kindOf, seen, kinds } = this;
+    const left = this.termsOf(a);
+    const right = this.termsOf(b);
     for (const k of left.keys()) sides.set(k, (sides.get(k) ?? 0) + 1);
     for (const k of right.keys()) {
       sides.set(k, (sides.get(k) ?? 0) + 1);
@@ -90,36 +114,54 @@ export function learnTermAssociations(
     for (const k of new Set([...left.keys(), ...right.keys()])) seen.set(k, (seen.get(k) ?? 0) + 1);
     for (const s of onlyLeft) {
       for (const t of onlyRight) {
-        count(s, t);
-        count(t, s);
+        this.count(s, t);
+        this.count(t, s);
       }
     }
   }
-  for (const [k, n] of sides) {
-    allSides += n;
-    allKept += 2 * (kept.get(k) ?? 0);
-  }
-  const average = allSides > 0 ? allKept / allSides : 0;
-  const necessity = new Map<string, number>();
-  if (average > 0) {
-    const m = options.necessitySmoothing;
+
+  finish(): TermAssociations {
+    const { sides, kept, kindOf, seen, together, options } = this;
+    let allSides = 0;
+    let allKept = 0;
     for (const [k, n] of sides) {
-      const survival = (2 * (kept.get(k) ?? 0) + m * average) / (n + m);
-      necessity.set(k, survival / average);
+      allSides += n;
+      allKept += 2 * (kept.get(k) ?? 0);
     }
-  }
-  const table = new Map<string, RelatedTerm[]>();
-  for (const [s, row] of together) {
-    const base = (seen.get(s) ?? 0) + options.smoothing;
-    const related: RelatedTerm[] = [];
-    for (const [t, c] of row) {
-      if (c < options.minPairs) continue;
-      const weight = c / base;
-      if (weight >= options.minWeight) related.push({ key: t, kind: kindOf.get(t) ?? TermKind.Word, weight });
+    const average = allSides > 0 ? allKept / allSides : 0;
+    const necessity = new Map<string, number>();
+    if (average > 0) {
+      const m = options.necessitySmoothing;
+      for (const [k, n] of sides) {
+        const survival = (2 * (kept.get(k) ?? 0) + m * average) / (n + m);
+        necessity.set(k, survival / average);
+      }
     }
-    if (related.length === 0) continue;
-    related.sort((x, y) => y.weight - x.weight || (x.key < y.key ? -1 : 1));
-    table.set(s, related.slice(0, options.maxPerTerm));
+    const table = new Map<string, RelatedTerm[]>();
+    for (const [s, row] of together) {
+      const base = (seen.get(s) ?? 0) + options.smoothing;
+      const related: RelatedTerm[] = [];
+      for (const [t, c] of row) {
+        if (c < options.minPairs) continue;
+        const weight = c / base;
+        if (weight >= options.minWeight) related.push({ key: t, kind: kindOf.get(t) ?? TermKind.Word, weight });
+      }
+      if (related.length === 0) continue;
+      related.sort((x, y) => y.weight - x.weight || (x.key < y.key ? -1 : 1));
+      table.set(s, related.slice(0, options.maxPerTerm));
+    }
+    return { related: table, necessity };
   }
-  return { related: table, necessity };
+
+  private termsOf(text: string): Map<string, TermKind> {
+    const out = new Map<string, TermKind>();
+    for (const t of this.analyzer.analyze(text)) out.set(t.key, t.kind);
+    return out;
+  }
+
+  private count(s: string, t: string): void {
+    let row = this.together.get(s);
+    if (!row) this.together.set(s, (row = new Map<string, number>()));
+    row.set(t, (row.get(t) ?? 0) + 1);
+  }
 }
