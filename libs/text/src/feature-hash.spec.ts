@@ -22,6 +22,17 @@ describe('FeatureHasher', () => {
     expect(indices.every((i) => i >= 0 && i < 1 << 12)).toBe(true);
   });
 
+  it('names just the features asked for, whether they come early, late or not at all', () => {
+    const text = 'The server CRASHED again 服务器宕机';
+    const all = hasher.namedFeatures(text);
+    const index = (name: string): number => all.find((f) => f.name === name)?.index ?? -1;
+    const names = hasher.namesOf(text, [index('server'), index('宕机')]);
+    expect([...names.values()].sort()).toEqual(['server', '宕机'].sort());
+    expect(hasher.namesOf(text, [index('server')])).toEqual(new Map([[index('server'), 'server']]));
+    const absent = hasher.namesOf('nothing here', [index('宕机')]);
+    expect(absent.size).toBe(0);
+  });
+
   it('produces nothing for punctuation-only input and rejects a bad dimension', () => {
     expect(hasher.vectorize('!!! ？？').size).toBe(0);
     expect(() => new FeatureHasher({ ...hasher.options, dimension: 1000 })).toThrow(FeatureHashingError);

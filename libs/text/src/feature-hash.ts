@@ -113,6 +113,8 @@ function featureName(source: string, start: number, end: number, prefix: string)
 
 interface FeatureSink {
   add(hash: number, source: string, start: number, end: number, prefix: string): void;
+  /** True once the sink has all it wants: the scan stops at the next token. */
+  done?(): boolean;
 }
 
 /**
@@ -163,11 +165,13 @@ export class FeatureHasher {
   namesOf(text: string, indices: readonly number[]): Map<number, string> {
     const mask = this.mask;
     const names = new Map<number, string>();
+    const wanted = new Set(indices).size;
     this.scan(text, {
       add(hash, source, start, end, prefix) {
         const index = hash & mask;
         if (indices.includes(index) && !names.has(index)) names.set(index, featureName(source, start, end, prefix));
       },
+      done: () => names.size >= wanted,
     });
     return names;
   }
@@ -181,6 +185,7 @@ export class FeatureHasher {
     let hasPrevious = false;
     let i = 0;
     while (i < n) {
+      if (sink.done?.()) return;
       const c = text.charCodeAt(i);
       if (isHan(c)) {
         let end = i + 1;
