@@ -182,7 +182,7 @@ export class EventConsumer {
     }
     if (ready.length > 1) {
       try {
-        const outcomes = await this.processChunkOnce(ready, heartbeat);
+        const outcomes = await this.processOnce(ready, heartbeat);
         ready.forEach((item, i) => this.observer?.processed(this.options.name, item.event.type, outcomes[i]));
         return;
       } catch (err) {
@@ -222,7 +222,7 @@ export class EventConsumer {
   private async handle(topic: string, partition: number, { message, event, handler }: ReadyEvent, heartbeat: () => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.withCorrelation(event, () => this.processOnce(event, handler));
+        const [outcome = 'duplicate'] = await this.processOnce([{ message, event, handler }], heartbeat);
         this.observer?.processed(this.options.name, event.type, outcome);
         return;
       } catch (err) {
@@ -246,8 +246,8 @@ export class EventConsumer {
     return runWithCorrelation({ correlationId: event.correlationId, causationId: event.id, tenantId: event.tenantId }, fn);
   }
 
-  /** One transaction for the chunk: one inbox insert for all its events, then each new one's handler in order. */
-  private async processChunkOnce(items: readonly ReadyEvent[], heartbeat: () => Promise<void>): Promise<Outcome[]> {
+  /** One transaction for the events: one inbox insert for all of them, then each new one's handler in order. */
+  private async processOnce(items: readonly ReadyEvent[], heartbeat: () => Promise<void>): Promise<Outcome[]> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: Array<{ event_id: string }> = await manager.query(
         `INSERT INTO "${this.options.schema}"."inbox" ("consumer", "event_id", "tenant_id", "event_type")
@@ -270,19 +270,6 @@ export class EventConsumer {
         await heartbeat().catch(() => undefined);
       }
       return outcomes;
-    });
-  }
-
-  private async processOnce(event: EventEnvelope<EventType, PayloadOf<EventType>>, handler: EventHandler<EventType>): Promise<Outcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const inserted: unknown[] = await manager.query(
-        `INSERT INTO "${this.options.schema}"."inbox" ("consumer", "event_id", "tenant_id", "event_type")
-         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING "event_id"`,
-        [this.groupId, event.id, event.tenantId, event.type],
-      );
-      if (inserted.length === 0) return 'duplicate';
-      await handler(event, { manager });
-      return 'ok';
     });
   }
 

@@ -12,6 +12,17 @@ const analyzer = new TextAnalyzer({
   stopWords: true,
 });
 
+const doc = (id: string, title: string): SearchDocument => ({
+  id,
+  tenantId: 't',
+  title,
+  body: '',
+  language: 'en',
+  category: null,
+  tags: [],
+  status: 'published',
+});
+
 describe('learnTermAssociations', () => {
   const pairs = [
     { a: 'refund my order', b: 'money back for my order' },
@@ -69,16 +80,6 @@ describe('learned necessity', () => {
   });
 
   it('ranks the article sharing the term customers never rephrase above one sharing a filler', () => {
-    const doc = (id: string, title: string): SearchDocument => ({
-      id,
-      tenantId: 't',
-      title,
-      body: '',
-      language: 'en',
-      category: null,
-      tags: [],
-      status: 'published',
-    });
     const pairs = ['card', 'login', 'refund', 'parcel'].flatMap((w) => [
       { a: `${w} problem`, b: `${w} issue` },
       { a: `${w} trouble`, b: `${w}` },
@@ -93,16 +94,6 @@ describe('learned necessity', () => {
 });
 
 describe('learned associations in search', () => {
-  const doc = (id: string, title: string): SearchDocument => ({
-    id,
-    tenantId: 't',
-    title,
-    body: '',
-    language: 'en',
-    category: null,
-    tags: [],
-    status: 'published',
-  });
   const pairs = ['order', 'shoes', 'gift', 'parcel'].map((w) => ({ a: `refund ${w}`, b: `money back ${w}` }));
 
   it('finds an article by a phrasing only the tenant’s answered questions connect to it', () => {

@@ -506,69 +506,8 @@ export interface SelectedModel {
   readonly model: TextModel;
   readonly config: TrainingConfig;
   readonly calibration: Calibration;
-  readonly tuningMetrics: LabelMetrics;
-  /** Mean macro-F1 of the chosen configuration over the resampled splits, when selected that way. */
-  readonly resampledMacroF1?: number;
-}
-
-/** Trains every configuration on `train`, calibrates each on `tuning`, keeps the best tuning macro-F1. */
-export function selectTextModel(
-  train: readonly LabeledText[],
-  tuning: readonly LabeledText[],
-  grid: readonly TrainingConfig[],
-  target: string,
-): SelectedModel {
-  let chosen: SelectedModel | undefined;
-  const labels = [...new Set([...train, ...tuning].map((d) => d.label))].sort();
-  for (const config of grid) {
-    const raw = fitTextModel(train, config, target, labels);
-    const calibration = fitCalibration(raw, tuning);
-    const model = applyCalibration(raw, calibration);
-    const tuningMetrics = evaluateTextModel(model, tuning);
-    if (!chosen || tuningMetrics.macroF1 > chosen.tuningMetrics.macroF1) chosen = { model, config, calibration, tuningMetrics };
-  }
-  if (!chosen) throw new TextModelError('TOO_FEW_EXAMPLES', 'no training configuration given');
-  return chosen;
-}
-
-/**
- * Like `selectTextModel`, but chooses the configuration by mean macro-F1 over repeated stratified splits of
- * train + tuning (each split: fit / calibrate / score), which is far less noisy than one small tuning set
- * when rare labels have a handful of examples. The returned model is fitted on `train` and calibrated on
- * `tuning`, as with `selectTextModel`.
- */
-export function selectTextModelResampled(
-  train: readonly LabeledText[],
-  tuning: readonly LabeledText[],
-  grid: readonly TrainingConfig[],
-  target: string,
-  rounds = 3,
-  seed = DEFAULT_TRAINING_CONFIG.seed,
-): SelectedModel {
-  const pool = [...train, ...tuning];
-  const labels = [...new Set(pool.map((d) => d.label))].sort();
-  const totals = grid.map(() => 0);
-  for (let round = 0; round < rounds; round++) {
-    const { train: rest, heldOut: scoring } = stratifiedSplit(pool, (d) => d.label, 0.2, seed + round);
-    const { train: fit, heldOut: calibrating } = stratifiedSplit(rest, (d) => d.label, 0.2, seed + 1000 + round);
-    // Too few examples to split three ways: every configuration scores 0 and the first one is kept.
-    if (!isTrainable(fit) || scoring.length === 0) continue;
-    grid.forEach((config, i) => {
-      const raw = fitTextModel(fit, config, target, labels);
-      const model = applyCalibration(raw, fitCalibration(raw, calibrating));
-      totals[i] = (totals[i] ?? 0) + evaluateTextModel(model, scoring).macroF1 / rounds;
-    });
-  }
-  let bestIndex = 0;
-  totals.forEach((total, i) => {
-    if (total > (totals[bestIndex] ?? -1)) bestIndex = i;
-  });
-  const config = grid[bestIndex];
-  if (!config) throw new TextModelError('TOO_FEW_EXAMPLES', 'no training configuration given');
-  const raw = fitTextModel(isTrainable(train) ? train : pool, config, target, labels);
-  const calibration = fitCalibration(raw, tuning);
-  const model = applyCalibration(raw, calibration);
-  return { model, config, calibration, tuningMetrics: evaluateTextModel(model, tuning), resampledMacroF1: totals[bestIndex] ?? 0 };
+  /** Calibrated out-of-fold macro-F1 of the chosen configuration (what it was chosen by). */
+  readonly crossValidatedMacroF1: number;
 }
 
 /** Fold numbers 0…folds−1, dealt round-robin within each label after a seeded shuffle (stratified). */
@@ -698,7 +637,7 @@ export function selectTextModelCrossValidated(
   const labels = [...new Set(pool.map((d) => d.label))].sort();
   const { config, calibration, macroF1 } = crossValidate(pool, labels, grid, target, folds, seed);
   const model = applyCalibration(fitTextModel(pool, config, target, labels), calibration);
-  return { model, config, calibration, tuningMetrics: evaluateTextModel(model, pool), resampledMacroF1: macroF1 };
+  return { model, config, calibration, crossValidatedMacroF1: macroF1 };
 }
 
 /** What a tenant sends to train on (api.md `POST /v1/classifier/training`), agents' corrections included. */
