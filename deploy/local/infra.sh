@@ -105,7 +105,7 @@ postgres_up() {
     fi
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
     "${run_as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=300 -c fsync=off" start >&2
+      -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=300 -c fsync=off${PG_SERVER_OPTS:+ $PG_SERVER_OPTS}" start >&2
     touch "$PG_DIR/started-by-us"
   fi
   wait_port "$PG_HOST" "$PG_PORT" 30 PostgreSQL

@@ -26,6 +26,7 @@ import { BenchStack, REPO_ROOT, freshTopics, infraFromEnv, livePid, postmasterPi
 import { endToEndRate, stageReport, timingOf, type StageReport } from './lib/stage-latency';
 import { fmt, round } from './lib/stats';
 import { renderTable } from './lib/table';
+import { finishCensus, startCensus, type StatementCensus } from './lib/statement-census';
 import type { InProcessFigures } from './in-process';
 
 interface PhaseResult {
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   let startup: Record<string, number> | null = null;
   let tapStats: Record<string, number> | null = null;
   let wholeRunUsage: WindowUsage | null = null;
+  let census: StatementCensus | { error: string } | null = null;
   const stack = new BenchStack(infra, { basePort: cfg.basePort, groupPrefix: 'bench.', logDir: join(REPO_ROOT, 'reports', 'bench-logs') });
   const interrupted = (): void => {
     void stack.stopAll().finally(() => process.exit(130));
@@ -173,6 +175,7 @@ async function main(): Promise<void> {
     const client = new HttpClient(stack.services.ingestion.baseUrl, 512);
     const mix = new MessageMix(id);
     const runStarted = Date.now();
+    const censusStart = await startCensus(infra);
     try {
       const runPhase = async (name: string, mode: PhaseResult['mode'], send: (onOutcome: (o: SendOutcome) => void) => Promise<SendStats>): Promise<PhaseResult> => {
         const outcomes: SendOutcome[] = [];
@@ -232,6 +235,7 @@ async function main(): Promise<void> {
           await runPhase(`max: ${cfg.concurrency} clients × ${cfg.maxSeconds}s`, 'max', (onOutcome) => runClosedLoop({ ...target, onOutcome }, cfg.concurrency, cfg.maxSeconds * 1000)),
         );
       }
+      census = await finishCensus(infra, censusStart);
       crossCheck = await httpCrossCheck(stack, apiKey, tap);
       tapStats = { records: tap.records, redeliveries: tap.redeliveries, restarts: tap.restarts, duplicateTickets: tap.duplicateTickets().length };
     } finally {
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const report = buildReport({ id, tenantId, host, infra, cfg, kafkaRaw, pgRaw, inProcess, phases, crossCheck, startup, tapStats, wholeRunUsage, seconds: round((Date.now() - started) / 1000, 0) });
+  const report = buildReport({ id, tenantId, host, infra, cfg, kafkaRaw, pgRaw, inProcess, phases, crossCheck, startup, tapStats, wholeRunUsage, census, seconds: round((Date.now() - started) / 1000, 0) });
   mkdirSync(dirname(cfg.output), { recursive: true });
   writeFileSync(cfg.output, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(printReport(report) + `\nwritten to ${cfg.output}\n`);
@@ -289,6 +293,7 @@ interface ReportInput {
   startup: Record<string, number> | null;
   tapStats: Record<string, number> | null;
   wholeRunUsage: WindowUsage | null;
+  census: StatementCensus | { error: string } | null;
   seconds: number;
 }
 
@@ -365,7 +370,33 @@ function buildReport(input: ReportInput): Record<string, unknown> & { goals: Goa
     httpCrossCheck: input.crossCheck,
     kafkaTap: input.tapStats,
     wholeRunUsage: input.wholeRunUsage,
+    databaseWork: databaseWork(input.census, input.phases),
     goals,
+  };
+}
+
+interface DatabaseWork {
+  statements: number;
+  transactions: number;
+  executionMs: number;
+  acceptedMessages: number;
+  statementsPerMessage: number;
+  transactionsPerMessage: number;
+  top: Array<{ calls: number; perMessage: number; totalMs: number; query: string }>;
+}
+
+function databaseWork(census: StatementCensus | { error: string } | null, phases: readonly PhaseResult[]): DatabaseWork | { error: string } | null {
+  if (census === null || isError(census)) return census;
+  const accepted = phases.reduce((n, p) => n + p.accepted, 0);
+  const per = (n: number): number => (accepted > 0 ? round(n / accepted, 2) : 0);
+  return {
+    statements: census.statements,
+    transactions: census.transactions,
+    executionMs: census.executionMs,
+    acceptedMessages: accepted,
+    statementsPerMessage: per(census.statements),
+    transactionsPerMessage: per(census.transactions),
+    top: census.top.map((r) => ({ calls: r.calls, perMessage: per(r.calls), totalMs: Math.round(r.totalMs), query: r.query })),
   };
 }
 
@@ -471,6 +502,16 @@ function printReport(report: ReturnType<typeof buildReport>): string {
         whole.processes.map((u) => [u.name, fmt(u.cpuAvgPercent), fmt(u.cpuPeakPercent), fmt(u.rssAvgMb), fmt(u.rssPeakMb)]),
       ),
     );
+  }
+  const work = report['databaseWork'] as DatabaseWork | { error: string } | null;
+  if (work && isError(work)) out.push('', `Database work: not counted (${work.error})`);
+  else if (work) {
+    out.push(
+      '',
+      `Database work of the load phases (pg_stat_statements): ${fmt(work.statements)} statements in ${fmt(work.transactions)} transactions for ${fmt(work.acceptedMessages)} accepted messages = ` +
+        `${fmt(work.statementsPerMessage, 1)} statements and ${fmt(work.transactionsPerMessage, 1)} transactions per message; execution ${fmt(work.executionMs)} ms in all`,
+    );
+    out.push(renderTable(['calls', 'per message', 'total ms', 'statement'], work.top.map((r) => [fmt(r.calls), fmt(r.perMessage, 2), fmt(r.totalMs), r.query.slice(0, 110)])));
   }
   out.push('', 'Summary against the goals');
   out.push(

@@ -27,6 +27,10 @@ if [ "$infra" = dedicated ]; then
   export HELPDESK_LOCAL_DIR="$here/../../.local/bench-infra"
   export KAFKA_PORT="${BENCH_KAFKA_PORT:-4791}" KAFKA_CONTROLLER_PORT="${BENCH_KAFKA_CONTROLLER_PORT:-4792}" PG_PORT="${BENCH_PG_PORT:-4793}"
   export BENCH_DEDICATED_INFRA=1
+  # Statement counts per message in the report; the library ships with the server packages.
+  if ls /usr/lib/postgresql/*/lib/pg_stat_statements.so >/dev/null 2>&1; then
+    export PG_SERVER_OPTS="${PG_SERVER_OPTS:-} -c shared_preload_libraries=pg_stat_statements"
+  fi
 fi
 source "$here/../../deploy/local/lib.sh"
 cd "$REPO_ROOT"
