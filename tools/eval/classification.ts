@@ -22,6 +22,7 @@ import {
   type LabelMetrics,
   type LabeledText,
   type TextModel,
+  type TicketText,
   type TrainingConfig,
   type TrainingExample,
   type TrainingTarget,
@@ -131,6 +132,11 @@ function asExample(t: LabelledTicket, target: TrainingTarget): TrainingExample {
   return { ...(t.subject ? { subject: t.subject } : {}), body: t.body, [target]: t.label };
 }
 
+/** Subject and body as a classify request carries them. */
+function ticketOf(t: LabelledTicket): TicketText {
+  return { ...(t.subject ? { subject: t.subject } : {}), body: t.body };
+}
+
 function perClassF1(metrics: LabelMetrics): Record<string, number> {
   return Object.fromEntries(Object.entries(metrics.perClass).map(([label, m]) => [label, round(m.f1)]));
 }
@@ -140,7 +146,7 @@ function round(n: number): number {
 }
 
 function describeConfig(config: TrainingConfig): string {
-  return `${config.algorithm}${config.idf ? ' tf-idf' : ''} classWeight^${config.classWeightPower} dim=${config.features.dimension} subword=${config.features.wordCharNgrams.join('/') || 'none'}`;
+  return `${config.algorithm}${config.idf ? ' tf-idf' : ''} classWeight^${config.classWeightPower} dim=${config.features.dimension} subword=${config.features.wordCharNgrams.join('/') || 'none'} fields=${config.fields}`;
 }
 
 export interface EvaluateOptions {
@@ -164,7 +170,7 @@ export function evaluateClassification(options: EvaluateOptions = {}): Classific
   for (const spec of TASKS.filter((t) => wanted(t.task))) {
     const train = loadTickets(spec.dataset, 'train', spec.label);
     const dev = loadTickets(spec.dataset, 'dev', spec.label);
-    const test = loadTickets(spec.dataset, 'test', spec.label).map((t) => ({ text: exampleText(t), label: t.label }));
+    const test = loadTickets(spec.dataset, 'test', spec.label).map((t) => ({ text: exampleText(t), label: t.label, ticket: ticketOf(t) }));
     const started = process.hrtime.bigint();
     const trained = trainModelWithDetails(
       [...train, ...dev].map((t) => asExample(t, spec.target)),
@@ -217,8 +223,8 @@ function priorityPathRows(model: TextModel, test: readonly LabeledText[], baseli
   const rulesOnly = new TicketClassifier();
   // The model's own confidence gate, as POST /v1/classify applies it.
   const layered = new TicketClassifier({ priorityModel: model });
-  const rules = scoreLabels(gold, test.map((d) => rulesOnly.classify({ body: d.text }).priority));
-  const combined = scoreLabels(gold, test.map((d) => layered.classify({ body: d.text }).priority));
+  const rules = scoreLabels(gold, test.map((d) => rulesOnly.classify(d.ticket ?? { body: d.text }).priority));
+  const combined = scoreLabels(gold, test.map((d) => layered.classify(d.ticket ?? { body: d.text }).priority));
   return [
     {
       task: 'priority (rules + model)',

@@ -8,11 +8,27 @@ import {
   stratifiedSplit,
   type LabelMetrics,
 } from './classification-metrics';
-import { TextModel, TextModelError, softmax, type HeldOutEvaluation, type TextModelAlgorithm } from './text-model';
+import {
+  TextModel,
+  TextModelError,
+  softmax,
+  textOfTicket,
+  type HeldOutEvaluation,
+  type TextFields,
+  type TextModelAlgorithm,
+  type TicketText,
+} from './text-model';
 
 export interface LabeledText {
   readonly text: string;
   readonly label: string;
+  /** The same ticket by field, for models that read only some fields; without it `text` is read whole. */
+  readonly ticket?: TicketText;
+}
+
+/** What a model with these fields reads of an example. */
+function textFor(doc: LabeledText, fields: TextFields): string {
+  return doc.ticket ? textOfTicket(doc.ticket, fields) : doc.text;
 }
 
 export interface TrainingConfig {
@@ -30,6 +46,8 @@ export interface TrainingConfig {
   readonly cost: number;
   /** Scale features by inverse document frequency over the training texts (folded into the stored weights). */
   readonly idf: boolean;
+  /** Which fields of a ticket the model reads (stored with it, so prediction reads the same). */
+  readonly fields: TextFields;
   readonly seed: number;
 }
 
@@ -43,6 +61,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   smoothing: 0.3,
   cost: 0.5,
   idf: false,
+  fields: 'subject-and-body',
   seed: 20261123,
 };
 
@@ -73,6 +92,8 @@ export function defaultTrainingGrid(labelCount: number, seed = DEFAULT_TRAINING_
     ...(many ? [] : [{ ...base, classWeightPower: 1 }, { ...base, classWeightPower: 0.5, features: subwords }]),
     { ...svm, classWeightPower: 0.5 },
     { ...svm, classWeightPower: 0.5, features: subwords },
+    // Short, cheap texts: where bodies are boilerplate the subject alone can say far more.
+    { ...svm, classWeightPower: 0.5, fields: 'subject' as const },
   ];
 }
 
@@ -83,12 +104,12 @@ interface Vectorised {
 }
 
 /** Each text's features with repeated indices merged (sorted), so a vector's squared norm is exact. */
-function vectoriseAll(docs: readonly LabeledText[], features: FeatureHashingOptions, labels: readonly string[]): Vectorised[] {
+function vectoriseAll(docs: readonly LabeledText[], features: FeatureHashingOptions, fields: TextFields, labels: readonly string[]): Vectorised[] {
   const hasher = new FeatureHasher(features);
   const buffer = new SparseVector(512);
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   return docs.map((d) => {
-    hasher.vectorize(d.text, buffer);
+    hasher.vectorize(textFor(d, fields), buffer);
     const order = Array.from({ length: buffer.size }, (_, j) => j).sort((a, b) => (buffer.indices[a] ?? 0) - (buffer.indices[b] ?? 0));
     const indices: number[] = [];
     const values: number[] = [];
@@ -152,13 +173,13 @@ export function fitTextModel(
   const seenLabels = checkTrainable(docs);
   // A shared label list keeps label indices aligned between models fitted on different subsets.
   const labels = allLabels ? [...new Set([...allLabels, ...seenLabels])].sort() : seenLabels;
-  const data = vectoriseAll(docs, config.features, labels);
+  const data = vectoriseAll(docs, config.features, config.fields, labels);
   const k = labels.length;
   const factors = config.idf ? idfFactors(data, config.features.dimension) : undefined;
   if (factors) scaleFeatures(data, factors);
   const { weights, bias } = fitWith(data, k, config);
   if (factors) for (let i = 0; i < factors.length; i++) for (let c = 0; c < k; c++) weights[i * k + c] = (weights[i * k + c] ?? 0) * (factors[i] ?? 0);
-  return new TextModel('unversioned', target, config.algorithm, labels, config.features, weights, bias, docs.length);
+  return new TextModel('unversioned', target, config.algorithm, labels, config.features, weights, bias, docs.length, undefined, undefined, config.fields);
 }
 
 function classWeights(data: readonly Vectorised[], k: number, power: number): Float64Array {
@@ -377,7 +398,7 @@ function fitComplementNaiveBayes(data: readonly Vectorised[], k: number, config:
 
 function scoreMatrix(model: TextModel, docs: readonly LabeledText[]): Float64Array[] {
   const buffer = new SparseVector(512);
-  return docs.map((d) => Float64Array.from(model.scoreVector(model.vectorize(d.text, buffer))));
+  return docs.map((d) => Float64Array.from(model.scoreVector(model.vectorize(textFor(d, model.fields), buffer))));
 }
 
 /** Macro-F1 over label indices with typed counters: the calibration search evaluates it thousands of times. */
@@ -488,7 +509,19 @@ export function applyCalibration(model: TextModel, calibration: Calibration): Te
   const { offsets, scale } = calibration;
   const weights = scale === 1 ? model.weights : model.weights.map((w) => w * scale);
   const bias = model.bias.map((b, c) => (b + (offsets[c] ?? 0)) * scale);
-  return new TextModel(model.version, model.target, model.algorithm, model.labels, model.features, weights, bias, model.trainedOn, model.evaluation, model.minConfidence);
+  return new TextModel(
+    model.version,
+    model.target,
+    model.algorithm,
+    model.labels,
+    model.features,
+    weights,
+    bias,
+    model.trainedOn,
+    model.evaluation,
+    model.minConfidence,
+    model.fields,
+  );
 }
 
 export function calibrateTextModel(model: TextModel, tuning: readonly LabeledText[]): TextModel {
@@ -498,7 +531,7 @@ export function calibrateTextModel(model: TextModel, tuning: readonly LabeledTex
 export function evaluateTextModel(model: TextModel, docs: readonly LabeledText[]): LabelMetrics {
   return scoreLabels(
     docs.map((d) => d.label),
-    docs.map((d) => model.predict(d.text).label),
+    docs.map((d) => model.predict(textFor(d, model.fields)).label),
   );
 }
 
@@ -600,7 +633,7 @@ function crossValidate(
       const model = fitTextModel(fit, config, target, labels);
       const buffer = new SparseVector(512);
       pool.forEach((d, i) => {
-        if (fold[i] === f) model.scoreVector(model.vectorize(d.text, buffer), scores[i]);
+        if (fold[i] === f) model.scoreVector(model.vectorize(textFor(d, model.fields), buffer), scores[i]);
       });
     }
     // Too few examples to cross-validate: the first configuration is kept, uncalibrated.
@@ -732,7 +765,7 @@ export function trainModelWithDetails(examples: readonly TrainingExample[], targ
     if (typeof label !== 'string' || label.trim() === '' || e.body.trim() === '') continue;
     const text = exampleText(e);
     latest.delete(text);
-    latest.set(text, { text, label });
+    latest.set(text, { text, label, ticket: { ...(e.subject ? { subject: e.subject } : {}), body: e.body } });
   }
   const docs = [...latest.values()];
   const labels = checkTrainable(docs);

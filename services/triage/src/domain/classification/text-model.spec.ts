@@ -172,3 +172,45 @@ describe('metrics', () => {
     expect(train).toHaveLength(41);
   });
 });
+
+describe('reading only the subject', () => {
+  const names = Object.keys(topics);
+  // Subjects name the topic; bodies are quoted threads about any topic, whatever the label.
+  const tickets = examples(16).map((e, i) => {
+    const words = topics[names[(i * 7) % names.length] ?? ''] ?? [];
+    const body = [0, 2, 3, 5, 6].map((k) => words[(i + k) % words.length]).join(' ');
+    return { subject: e.body, body, queue: e.queue ?? '' };
+  });
+  const docs: LabeledText[] = tickets.map((t) => ({ text: `${t.subject}\n${t.body}`, label: t.queue, ticket: t }));
+  const subjectOnly = { ...DEFAULT_TRAINING_CONFIG, fields: 'subject' as const };
+
+  it('is chosen by cross-validation when bodies mislead, and then ignores the body', () => {
+    const selected = selectTextModelCrossValidated(docs, [DEFAULT_TRAINING_CONFIG, subjectOnly], 'queue');
+    expect(selected.config.fields).toBe('subject');
+    const ticket = { subject: 'refund for this invoice', body: 'parcel courier tracking late' };
+    expect(selected.model.textOf(ticket)).toBe('refund for this invoice');
+    expect(selected.model.predict(selected.model.textOf(ticket)).label).toBe('billing');
+  });
+
+  it('reads the body of a ticket without a subject', () => {
+    const model = fitTextModel(docs, subjectOnly, 'queue');
+    expect(model.textOf({ body: 'password reset, account locked' })).toBe('password reset, account locked');
+    expect(model.textOf({ subject: '  ', body: 'courier late' })).toBe('courier late');
+  });
+
+  it('keeps its fields through JSON; a stored model without them reads subject and body', () => {
+    const model = fitTextModel(docs, subjectOnly, 'queue');
+    const json = JSON.parse(JSON.stringify(model.toJSON())) as Record<string, unknown>;
+    expect(TextModel.fromJSON(json).fields).toBe('subject');
+    const { fields: _dropped, ...older } = json;
+    const restored = TextModel.fromJSON(older);
+    expect(restored.fields).toBe('subject-and-body');
+    expect(restored.textOf({ subject: 'refund', body: 'courier late' })).toBe('refund\ncourier late');
+    expect(codeOf(() => TextModel.fromJSON({ ...json, fields: 'signature' }))).toBe('INVALID_MODEL');
+  });
+
+  it('is what the training path chooses from subjects and bodies sent separately', () => {
+    const model = trainModel(tickets, 'queue');
+    expect(model.fields).toBe('subject');
+  });
+});

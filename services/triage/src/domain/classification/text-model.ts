@@ -5,6 +5,26 @@ export type TextModelAlgorithm = 'logistic-regression' | 'linear-svm' | 'complem
 
 const ALGORITHMS: readonly TextModelAlgorithm[] = ['logistic-regression', 'linear-svm', 'complement-naive-bayes'];
 
+/**
+ * Which of a ticket's fields a model reads: both, or the subject alone when there is one (for tickets whose
+ * bodies are templates, signatures or quoted threads that say little about the label).
+ */
+export type TextFields = 'subject-and-body' | 'subject';
+
+const TEXT_FIELDS: readonly TextFields[] = ['subject-and-body', 'subject'];
+
+export interface TicketText {
+  readonly subject?: string;
+  readonly body: string;
+}
+
+/** The text a model with these fields reads of a ticket; subject and body as one text is what rules read too. */
+export function textOfTicket(ticket: TicketText, fields: TextFields): string {
+  const subject = ticket.subject ?? '';
+  if (subject.trim() === '') return ticket.body;
+  return fields === 'subject' ? subject : `${subject}\n${ticket.body}`;
+}
+
 /** Held-out figures stored with a model, so a tenant can see what it is worth before trusting it. */
 export interface HeldOutEvaluation {
   readonly trainExamples: number;
@@ -28,6 +48,8 @@ export interface TextModelJson {
   readonly evaluation?: HeldOutEvaluation;
   /** Probability from which the model's answer replaces the rules', chosen at training; absent in older models. */
   readonly minConfidence?: number;
+  /** Absent in older models: subject and body. */
+  readonly fields?: TextFields;
 }
 
 export interface Prediction {
@@ -71,6 +93,7 @@ export class TextModel {
     readonly trainedOn: number,
     readonly evaluation?: HeldOutEvaluation,
     readonly minConfidence?: number,
+    readonly fields: TextFields = 'subject-and-body',
   ) {
     this.hasher = new FeatureHasher(features);
     this.scores = new Float64Array(labels.length);
@@ -80,15 +103,20 @@ export class TextModel {
   }
 
   withEvaluation(evaluation: HeldOutEvaluation, version = this.version): TextModel {
-    return new TextModel(version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, evaluation, this.minConfidence);
+    return new TextModel(version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, evaluation, this.minConfidence, this.fields);
   }
 
   withBias(bias: Float64Array): TextModel {
-    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, bias, this.trainedOn, this.evaluation, this.minConfidence);
+    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, bias, this.trainedOn, this.evaluation, this.minConfidence, this.fields);
   }
 
   withMinConfidence(minConfidence: number | undefined): TextModel {
-    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, this.evaluation, minConfidence);
+    return new TextModel(this.version, this.target, this.algorithm, this.labels, this.features, this.weights, this.bias, this.trainedOn, this.evaluation, minConfidence, this.fields);
+  }
+
+  /** The text this model reads of a ticket (pass it to `predict`, `probabilities` or `explain`). */
+  textOf(ticket: TicketText): string {
+    return textOfTicket(ticket, this.fields);
   }
 
   vectorize(text: string, out?: SparseVector): SparseVector {
@@ -196,6 +224,7 @@ export class TextModel {
       trainedOn: this.trainedOn,
       ...(this.evaluation ? { evaluation: this.evaluation } : {}),
       ...(this.minConfidence !== undefined ? { minConfidence: this.minConfidence } : {}),
+      ...(this.fields !== 'subject-and-body' ? { fields: this.fields } : {}),
     };
   }
 
@@ -204,9 +233,10 @@ export class TextModel {
     if (!isRecord(json) || json['format'] !== 'helpdesk.text-model/1') {
       throw new TextModelError('INVALID_MODEL', 'not a helpdesk.text-model/1 document');
     }
-    const { version, target, algorithm, labels, features, bias, weights, trainedOn, evaluation, minConfidence } = json;
+    const { version, target, algorithm, labels, features, bias, weights, trainedOn, evaluation, minConfidence, fields } = json;
     if (typeof version !== 'string' || typeof target !== 'string') throw new TextModelError('INVALID_MODEL', 'version and target must be strings');
     if (!isAlgorithm(algorithm)) throw new TextModelError('INVALID_MODEL', 'unknown algorithm');
+    if (fields !== undefined && !TEXT_FIELDS.some((f) => f === fields)) throw new TextModelError('INVALID_MODEL', 'unknown fields');
     if (!Array.isArray(labels) || labels.length < 2 || !labels.every((l): l is string => typeof l === 'string')) {
       throw new TextModelError('INVALID_MODEL', 'labels must be at least two strings');
     }
@@ -238,6 +268,7 @@ export class TextModel {
       typeof trainedOn === 'number' ? trainedOn : 0,
       isRecord(evaluation) ? (evaluation as unknown as HeldOutEvaluation) : undefined,
       typeof minConfidence === 'number' && minConfidence >= 0 && minConfidence <= 1 ? minConfidence : undefined,
+      fields === 'subject' ? 'subject' : 'subject-and-body',
     );
   }
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_LEXICON, mergeLexicon } from './lexicon';
 import { TextModel } from './text-model';
 import { TicketClassifier, priorityRulesFallback } from './ticket-classifier';
-import { DEFAULT_MIN_CONFIDENCE, chooseMinConfidence, trainModel } from './text-model-training';
+import { DEFAULT_MIN_CONFIDENCE, DEFAULT_TRAINING_CONFIG, chooseMinConfidence, fitTextModel, trainModel } from './text-model-training';
 import type { ClassificationInput } from './classification.types';
 
 const classifier = new TicketClassifier();
@@ -215,6 +215,20 @@ describe('TicketClassifier with learned models', () => {
     expect(layered.minConfidence).toEqual(expect.any(Number));
     expect(TextModel.fromJSON(JSON.parse(JSON.stringify(layered.toJSON()))).minConfidence).toBe(layered.minConfidence);
     expect(priorityModel.minConfidence).toBeUndefined();
+  });
+
+  it('gives a model that reads only subjects the ticket\'s subject, not the body', () => {
+    const subjectModel = fitTextModel(
+      repeated.map((e) => ({ text: e.body, label: e.queue })),
+      { ...DEFAULT_TRAINING_CONFIG, fields: 'subject' },
+      'queue',
+    );
+    const classifier = new TicketClassifier({ categoryModel: subjectModel, minModelConfidence: 0 });
+    // The body alone, or subject and body read together, say "profile".
+    const ticket = { subject: 'invoice copy', body: 'how do i change my avatar, where can i update my profile picture, profile photo upload help' };
+    expect(classifier.classify(ticket).category).toBe('billing');
+    expect(classifier.classify({ body: ticket.body }).category).toBe('profile');
+    expect(subjectModel.predict(`${ticket.subject}\n${ticket.body}`).label).toBe('profile');
   });
 
   it('layers the built-in rules as the fallback: hard signals are final', () => {

@@ -2,7 +2,7 @@ import { PRIORITIES, type Priority } from '@helpdesk/contracts';
 import { DEFAULT_LEXICON, type Lexicon } from './lexicon';
 import { CompiledLexicon } from './lexicon-matcher';
 import { NegativeEmotionDetector } from './negative-emotion-detector';
-import { DEFAULT_RULE_THRESHOLDS, PriorityRules, classificationText, type RuleThresholds } from './priority-rules';
+import { DEFAULT_RULE_THRESHOLDS, PriorityRules, type RuleThresholds } from './priority-rules';
 import { TextModelError, type ExplainedPrediction, type TextModel } from './text-model';
 import { DEFAULT_MIN_CONFIDENCE, type FallbackAnswer } from './text-model-training';
 import { axesOf, type Classification, type ClassificationInput, type ClassificationReason } from './classification.types';
@@ -66,10 +66,9 @@ export class TicketClassifier {
     const outcome = this.rules.evaluate(input);
     let { priority, urgent, important, category, confidence } = outcome;
     const reasons: ClassificationReason[] = [...outcome.reasons];
-    const text = this.priorityModel || this.categoryModel ? classificationText(input).text : '';
 
     if (this.priorityModel && outcome.hardSignals.length === 0) {
-      const predicted = this.priorityModel.explain(text, 3, this.priorityConfidence);
+      const predicted = this.priorityModel.explain(this.priorityModel.textOf(input), 3, this.priorityConfidence);
       if (predicted.probability >= this.priorityConfidence && isPriority(predicted.label)) {
         priority = predicted.label;
         ({ urgent, important } = axesOf(priority));
@@ -78,7 +77,7 @@ export class TicketClassifier {
       }
     }
     if (this.categoryModel) {
-      const predicted = this.categoryModel.explain(text, 3, this.categoryConfidence);
+      const predicted = this.categoryModel.explain(this.categoryModel.textOf(input), 3, this.categoryConfidence);
       if (predicted.probability >= this.categoryConfidence) {
         category = predicted.label;
         reasons.push({ signal: 'category-model', weight: round(predicted.probability), evidence: evidenceText(predicted) });
