@@ -1,12 +1,32 @@
 import type { EntityManager, QueryRunner, TransactionCommitEvent } from 'typeorm';
+import { DeferredWrites } from '@helpdesk/persistence';
 import { EventPublisher, OutboxCommitNotifier } from './event-publisher';
 
-function fakeRunner(active: boolean): QueryRunner {
-  return { isTransactionActive: active, data: {} } as unknown as QueryRunner;
+interface Recorded {
+  sql: string;
+  parameters: unknown[];
 }
 
-function managerOn(runner: QueryRunner | undefined): EntityManager {
-  return { queryRunner: runner, query: () => Promise.resolve([]) } as unknown as EntityManager;
+function fakeRunner(active: boolean, log: Recorded[] = []): QueryRunner {
+  return {
+    isTransactionActive: active,
+    data: {},
+    query: (sql: string, parameters: unknown[] = []) => {
+      log.push({ sql, parameters });
+      return Promise.resolve([]);
+    },
+  } as unknown as QueryRunner;
+}
+
+function managerOn(runner: QueryRunner | undefined, subscribers: object[] = [], log: Recorded[] = []): EntityManager {
+  return {
+    queryRunner: runner,
+    connection: { subscribers },
+    query: (sql: string, parameters: unknown[] = []) => {
+      log.push({ sql, parameters });
+      return Promise.resolve([]);
+    },
+  } as unknown as EntityManager;
 }
 
 const request = {
@@ -22,7 +42,7 @@ describe('waking the outbox relay', () => {
     const publisher = new EventPublisher('ingestion', 'ingestion', () => woken.push('at append'));
     const notifier = new OutboxCommitNotifier(() => woken.push('after commit'));
     const runner = fakeRunner(true);
-    await publisher.publishAll(managerOn(runner), [request]);
+    await publisher.publishAll(managerOn(runner, [new DeferredWrites(), notifier]), [request]);
     expect(woken).toEqual([]);
 
     // A savepoint release inside the transaction is not yet a commit.
@@ -46,5 +66,50 @@ describe('waking the outbox relay', () => {
     const woken: string[] = [];
     new OutboxCommitNotifier(() => woken.push('after commit')).afterTransactionCommit({ queryRunner: fakeRunner(false) } as TransactionCommitEvent);
     expect(woken).toEqual([]);
+  });
+});
+
+describe('outbox rows inside a transaction', () => {
+  const outboxInserts = (log: Recorded[]): Recorded[] => log.filter((q) => q.sql.includes('"outbox"'));
+
+  it('writes every event of the transaction in one insert just before it commits', async () => {
+    const log: Recorded[] = [];
+    const writes = new DeferredWrites();
+    const publisher = new EventPublisher('triage', 'triage');
+    const runner = fakeRunner(true, log);
+    const manager = managerOn(runner, [writes], log);
+    const first = await publisher.publish(manager, request);
+    const [second, third] = await publisher.publishAll(manager, [
+      { ...request, aggregateId: 'c2' },
+      { ...request, aggregateId: 'c3' },
+    ]);
+    expect(outboxInserts(log)).toHaveLength(0);
+
+    await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
+    const inserts = outboxInserts(log);
+    expect(inserts).toHaveLength(1);
+    // Six columns per row, in publication order.
+    expect(inserts[0].parameters.filter((_, i) => i % 6 === 0)).toEqual([first.id, second.id, third.id]);
+    expect(inserts[0].parameters.filter((_, i) => i % 6 === 3)).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('writes at once on a data source without deferred writes', async () => {
+    const log: Recorded[] = [];
+    const publisher = new EventPublisher('triage', 'triage');
+    await publisher.publish(managerOn(fakeRunner(true, log), [], log), request);
+    expect(outboxInserts(log)).toHaveLength(1);
+  });
+
+  it('splits a very large transaction into inserts within the bind-parameter limit', async () => {
+    const log: Recorded[] = [];
+    const writes = new DeferredWrites();
+    const publisher = new EventPublisher('triage', 'triage');
+    const runner = fakeRunner(true, log);
+    await publisher.publishAll(
+      managerOn(runner, [writes], log),
+      Array.from({ length: 2500 }, (_, i) => ({ ...request, aggregateId: `c${i}` })),
+    );
+    await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
+    expect(outboxInserts(log).map((q) => q.parameters.length / 6)).toEqual([1000, 1000, 500]);
   });
 });

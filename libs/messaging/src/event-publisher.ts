@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { deferWrite, type Queryable } from '@helpdesk/persistence';
 import { EVENTS, type EventEnvelope, type EventType, type PayloadOf } from '@helpdesk/contracts';
 import { currentCorrelation } from './correlation';
 
@@ -48,19 +49,14 @@ export class EventPublisher {
         payload: r.payload,
       };
     });
-    const values: unknown[] = [];
-    const rows = envelopes.map((e, i) => {
-      values.push(e.id, e.tenantId, EVENTS[e.type as EventType].topic, e.aggregateId, e.type, JSON.stringify(e));
-      const o = i * 6;
-      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO "${this.schema}"."outbox" ("id", "tenant_id", "topic", "message_key", "event_type", "envelope") VALUES ${rows.join(', ')}`,
-      values,
-    );
+    const rows = envelopes.map((e): OutboxInsert => [e.id, e.tenantId, EVENTS[e.type as EventType].topic, e.aggregateId, e.type, JSON.stringify(e)]);
+    const runner = manager.queryRunner;
+    // Inside a transaction the rows are written once, just before it commits, with the rest of its events.
+    if (!deferWrite(manager, `outbox:${this.schema}`, rows, (db, all) => insertOutboxRows(db, this.schema, all))) {
+      await insertOutboxRows(manager, this.schema, rows);
+    }
     // Inside a transaction the relay is woken only once it commits (OutboxCommitNotifier): woken
     // earlier, it would find nothing yet and sleep a whole poll interval.
-    const runner = manager.queryRunner;
     if (runner?.isTransactionActive) (runner.data as Record<string, unknown>)[OUTBOX_APPENDED] = true;
     else this.onAppended();
     return envelopes;
@@ -68,6 +64,26 @@ export class EventPublisher {
 }
 
 const OUTBOX_APPENDED = 'helpdesk.outbox-appended';
+
+/** id, tenant, topic, message key, event type, envelope JSON. */
+type OutboxInsert = [string, string, string, string, string, string];
+
+/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters. */
+const ROWS_PER_INSERT = 1000;
+
+async function insertOutboxRows(db: Queryable, schema: string, rows: readonly OutboxInsert[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const slice = rows.slice(start, start + ROWS_PER_INSERT);
+    const placeholders = slice.map((_, i) => {
+      const o = i * 6;
+      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb)`;
+    });
+    await db.query(
+      `INSERT INTO "${schema}"."outbox" ("id", "tenant_id", "topic", "message_key", "event_type", "envelope") VALUES ${placeholders.join(', ')}`,
+      slice.flat(),
+    );
+  }
+}
 
 /** Wakes the outbox relay after a transaction that appended events has committed. */
 export class OutboxCommitNotifier implements EntitySubscriberInterface {

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { EventConsumer, EventPublisher, OutboxCommitNotifier, OutboxRelay, createKafka, sendToDeadLetter, type DeadLetter, type EventConsumerOptions } from '@helpdesk/messaging';
-import { createServiceDataSource, type ServiceDataSourceOptions } from '@helpdesk/persistence';
+import { DeferredWrites, createServiceDataSource, type ServiceDataSourceOptions } from '@helpdesk/persistence';
 import type { BaseServiceConfig } from './config';
 import type { AppLogger } from './logger';
 import { ServiceMetrics } from './metrics';
@@ -83,8 +83,8 @@ export class ServiceInfrastructure {
   async connect(): Promise<void> {
     if (!this.dataSource.isInitialized) {
       await this.dataSource.initialize();
-      // Subscribers are rebuilt by initialize(): added after it, this one stays.
-      this.dataSource.subscribers.push(new OutboxCommitNotifier(() => this.relay.notify()));
+      // Subscribers are rebuilt by initialize(): added after it, these stay.
+      this.dataSource.subscribers.push(new DeferredWrites(), new OutboxCommitNotifier(() => this.relay.notify()));
     }
     await this.redis.connect().catch((err: unknown) => {
       // ioredis keeps reconnecting; readiness reports it meanwhile.

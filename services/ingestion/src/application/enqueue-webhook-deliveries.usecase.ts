@@ -13,10 +13,10 @@ import { WebhookDeliveryRepository } from '../infrastructure/webhooks/webhook-de
 export class EnqueueWebhookDeliveriesUseCase {
   constructor(private readonly deliveries: WebhookDeliveryRepository) {}
 
-  /** Returns how many deliveries were queued. */
-  async execute(manager: EntityManager, event: EventEnvelope<string, unknown>): Promise<number> {
-    if (!isWebhookEventType(event.type)) return 0;
-    const ids = await this.deliveries.enqueue(
+  /** `onQueued` hears how many deliveries were queued, once they are written (just before the commit). */
+  async execute(manager: EntityManager, event: EventEnvelope<string, unknown>, onQueued?: (count: number) => void): Promise<void> {
+    if (!isWebhookEventType(event.type)) return;
+    await this.deliveries.enqueue(
       manager,
       {
         tenantId: event.tenantId,
@@ -27,7 +27,7 @@ export class EnqueueWebhookDeliveriesUseCase {
         payload: event.payload,
       },
       patternsSelecting(event.type),
+      onQueued,
     );
-    return ids.length;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
+import { deferWrite, type Queryable } from '@helpdesk/persistence';
 import type { CustomerIdentity } from '../domain/customer-identity';
 import type {
   Attachment,
@@ -309,16 +310,15 @@ export class IngestionRepository {
     );
   }
 
+  /** Inside a transaction, written with the rest of its links in one statement just before it commits. */
   async attachTicket(
     manager: EntityManager,
     tenantId: string,
     messageId: string,
     ticketId: string,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE "ingestion"."messages" SET "ticket_id" = $3 WHERE "tenant_id" = $1 AND "id" = $2`,
-      [tenantId, messageId, ticketId],
-    );
+    const link: TicketLink = [tenantId, messageId, ticketId];
+    if (!deferWrite(manager, 'ingestion.message-tickets', [link], writeTicketLinks)) await writeTicketLinks(manager, [link]);
   }
 
   /** Finds the customer owning any of the identities (following merges). */
@@ -500,4 +500,19 @@ export class IngestionRepository {
     }
     return toCustomer(current);
   }
+}
+
+/** tenant, message, ticket. */
+type TicketLink = [string, string, string];
+
+async function writeTicketLinks(db: Queryable, links: readonly TicketLink[]): Promise<void> {
+  // One row may be updated once per statement: the last link of a message wins, as one by one.
+  const last = new Map(links.map((l) => [`${l[0]}\u0000${l[1]}`, l]));
+  const rows = [...last.values()];
+  await db.query(
+    `UPDATE "ingestion"."messages" AS m SET "ticket_id" = l.ticket_id
+       FROM unnest($1::varchar[], $2::uuid[], $3::uuid[]) AS l(tenant_id, message_id, ticket_id)
+      WHERE m."tenant_id" = l.tenant_id AND m."id" = l.message_id`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+  );
 }

@@ -17,9 +17,10 @@ export class WebhookEventsConsumer implements OnModuleInit {
 
   onModuleInit(): void {
     const handle = async (event: EventEnvelope<string, unknown>, { manager }: HandlerContext): Promise<void> => {
-      const queued = await this.enqueue.execute(manager, event);
-      // The rows commit with the handler's transaction; the worker looks again right after.
-      if (queued > 0) setTimeout(() => this.worker.kick(), 20).unref();
+      await this.enqueue.execute(manager, event, (queued) => {
+        // The rows commit with the handler's transaction; the worker looks again right after.
+        if (queued > 0) setTimeout(() => this.worker.kick(), 20).unref();
+      });
     };
     const handlers: EventHandlers = {};
     for (const type of WEBHOOK_EVENT_TYPES) handlers[type] = handle;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, Priority, TicketStatus } from '@helpdesk/contracts';
-import { InvalidCursorError, decodeCursor, encodeCursor } from '@helpdesk/persistence';
+import { InvalidCursorError, decodeCursor, deferWrite, encodeCursor, type Queryable } from '@helpdesk/persistence';
 import type { AgentRequirements } from '../domain/routing';
 import type { TicketSlaState } from '../domain/sla';
 import type { PrioritySource, Ticket, TicketClassification, TicketRouting } from '../domain/ticket';
@@ -422,23 +422,15 @@ export class TicketRepository {
     await this.recordAll(manager, tenantId, ticketId, [{ type, data, actor, at }]);
   }
 
-  /** Several timeline entries in one statement, in the given order (the timeline is ordered by id). */
+  /**
+   * Several timeline entries, in the given order (the timeline is ordered by id). Inside a transaction
+   * they are written with every other entry of it in one statement just before it commits: nothing
+   * reads the timeline back within a transaction.
+   */
   async recordAll(manager: EntityManager, tenantId: string, ticketId: string, entries: readonly TimelineRecord[]): Promise<void> {
     if (entries.length === 0) return;
-    await manager.query(
-      `INSERT INTO "triage"."ticket_events" ("tenant_id", "ticket_id", "type", "actor", "data", "at")
-       SELECT $1, $2, e.type, e.actor, e.data, e.at
-         FROM unnest($3::varchar[], $4::varchar[], $5::jsonb[], $6::timestamptz[]) WITH ORDINALITY AS e(type, actor, data, at, n)
-        ORDER BY e.n`,
-      [
-        tenantId,
-        ticketId,
-        entries.map((e) => e.type),
-        entries.map((e) => e.actor ?? null),
-        entries.map((e) => JSON.stringify(e.data)),
-        entries.map((e) => e.at ?? new Date()),
-      ],
-    );
+    const rows = entries.map((e): TimelineRow => [tenantId, ticketId, e.type, e.actor ?? null, JSON.stringify(e.data), e.at ?? new Date()]);
+    if (!deferWrite(manager, 'triage.ticket_events', rows, insertTimelineRows)) await insertTimelineRows(manager, rows);
   }
 
   async messages(tenantId: string, ticketId: string): Promise<TicketMessage[]> {
@@ -517,4 +509,18 @@ function one<T>(rows: T[]): T {
   const row = rows[0];
   if (row === undefined) throw new Error('expected a row');
   return row;
+}
+
+/** tenant, ticket, type, actor, data JSON, at. */
+type TimelineRow = [string, string, string, string | null, string, Date];
+
+async function insertTimelineRows(db: Queryable, rows: readonly TimelineRow[]): Promise<void> {
+  await db.query(
+    `INSERT INTO "triage"."ticket_events" ("tenant_id", "ticket_id", "type", "actor", "data", "at")
+     SELECT e.tenant_id, e.ticket_id, e.type, e.actor, e.data, e.at
+       FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::jsonb[], $6::timestamptz[])
+            WITH ORDINALITY AS e(tenant_id, ticket_id, type, actor, data, at, n)
+      ORDER BY e.n`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4]), rows.map((r) => r[5])],
+  );
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CursorPosition } from '@helpdesk/persistence';
+import { deferWrite, type CursorPosition, type Queryable } from '@helpdesk/persistence';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../../domain/webhooks/webhook-subscription';
 import { updateReturning } from '../update-returning';
 
@@ -84,36 +84,15 @@ export class WebhookDeliveryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Queues the event for every active subscription of the tenant that lists one of `patterns`,
-   * at the end of each subscription's queue for the aggregate. Returns the new deliveries' ids.
+   * Queues the event for every active subscription of the tenant that lists one of `patterns`, at the
+   * end of each subscription's queue for the aggregate. Inside a transaction the events are queued
+   * together in one statement just before it commits; `onQueued` then hears how many deliveries were
+   * queued (0 for a tenant without a matching subscription).
    */
-  async enqueue(manager: EntityManager, event: QueuedEvent, patterns: string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await manager.query(
-      `WITH "subs" AS (
-         SELECT "id" FROM "ingestion"."webhook_subscriptions"
-         WHERE "tenant_id" = $1 AND "active" AND "event_types" && $2::text[]
-         ORDER BY "id"
-       ), "seq" AS (
-         INSERT INTO "ingestion"."webhook_sequences" ("subscription_id", "aggregate_id", "tenant_id", "last_sequence")
-         SELECT "id", $3, $1, 1 FROM "subs"
-         ON CONFLICT ("subscription_id", "aggregate_id") DO UPDATE SET "last_sequence" = "webhook_sequences"."last_sequence" + 1
-         RETURNING "subscription_id", "last_sequence"
-       )
-       INSERT INTO ${D} ("id", "tenant_id", "subscription_id", "event_id", "event_type", "occurred_at", "aggregate_id", "sequence", "payload")
-       SELECT gen_random_uuid(), $1, "subscription_id", $4, $5, $6, $3, "last_sequence", $7::jsonb FROM "seq"
-       ON CONFLICT ("subscription_id", "event_id") WHERE "replay_of" IS NULL DO NOTHING
-       RETURNING "id"`,
-      [
-        event.tenantId,
-        patterns,
-        event.aggregateId,
-        event.eventId,
-        event.eventType,
-        event.occurredAt,
-        JSON.stringify(event.payload),
-      ],
-    );
-    return rows.map((r) => r.id);
+  async enqueue(manager: EntityManager, event: QueuedEvent, patterns: string[], onQueued: (count: number) => void = () => undefined): Promise<void> {
+    const item: PendingDelivery = { event, patterns };
+    const flush = async (db: Queryable, items: readonly PendingDelivery[]): Promise<void> => onQueued(await enqueueAll(db, items));
+    if (!deferWrite(manager, 'ingestion.webhook-deliveries', [item], flush)) await flush(manager, [item]);
   }
 
   /**
@@ -285,4 +264,53 @@ export class WebhookDeliveryRepository {
     );
     return rows.map(toDelivery);
   }
+}
+
+interface PendingDelivery {
+  event: QueuedEvent;
+  patterns: string[];
+}
+
+/**
+ * One statement for many events: each (subscription, aggregate) queue's sequence is advanced once by
+ * the number of its new deliveries, which take the numbers in event order.
+ */
+async function enqueueAll(db: Queryable, items: readonly PendingDelivery[]): Promise<number> {
+  if (items.length === 0) return 0;
+  const rows = (await db.query(
+    `WITH "ev" AS (
+       SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::text[])
+         WITH ORDINALITY AS e("tenant_id", "event_id", "event_type", "occurred_at", "aggregate_id", "payload", "patterns", "n")
+     ), "matched" AS (
+       SELECT e.*, s."id" AS "subscription_id",
+              row_number() OVER (PARTITION BY s."id", e."aggregate_id" ORDER BY e."n") AS "k",
+              count(*) OVER (PARTITION BY s."id", e."aggregate_id") AS "total"
+         FROM "ev" e JOIN "ingestion"."webhook_subscriptions" s
+           ON s."tenant_id" = e."tenant_id" AND s."active" AND s."event_types" && string_to_array(e."patterns", ',')
+     ), "seq" AS (
+       INSERT INTO "ingestion"."webhook_sequences" ("subscription_id", "aggregate_id", "tenant_id", "last_sequence")
+       SELECT DISTINCT ON ("subscription_id", "aggregate_id") "subscription_id", "aggregate_id", "tenant_id", "total"
+         FROM "matched" ORDER BY "subscription_id", "aggregate_id"
+       ON CONFLICT ("subscription_id", "aggregate_id")
+         DO UPDATE SET "last_sequence" = "webhook_sequences"."last_sequence" + EXCLUDED."last_sequence"
+       RETURNING "subscription_id", "aggregate_id", "last_sequence"
+     )
+     INSERT INTO ${D} ("id", "tenant_id", "subscription_id", "event_id", "event_type", "occurred_at", "aggregate_id", "sequence", "payload")
+     SELECT gen_random_uuid(), m."tenant_id", m."subscription_id", m."event_id", m."event_type", m."occurred_at", m."aggregate_id",
+            q."last_sequence" - m."total" + m."k", m."payload"
+       FROM "matched" m JOIN "seq" q ON q."subscription_id" = m."subscription_id" AND q."aggregate_id" = m."aggregate_id"
+      ORDER BY m."subscription_id", m."aggregate_id", m."k"
+     ON CONFLICT ("subscription_id", "event_id") WHERE "replay_of" IS NULL DO NOTHING
+     RETURNING "id"`,
+    [
+      items.map((i) => i.event.tenantId),
+      items.map((i) => i.event.eventId),
+      items.map((i) => i.event.eventType),
+      items.map((i) => i.event.occurredAt),
+      items.map((i) => i.event.aggregateId),
+      items.map((i) => JSON.stringify(i.event.payload)),
+      items.map((i) => i.patterns.join(',')),
+    ],
+  )) as Array<{ id: string }>;
+  return rows.length;
 }

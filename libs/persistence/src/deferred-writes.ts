@@ -1,0 +1,68 @@
+import type {
+  EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent,
+} from 'typeorm';
+
+/** What a deferred write runs its statements on: the transaction's own connection. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** Writes everything deferred under one key with as few statements as it can. */
+export type DeferredFlush<T> = (runner: Queryable, items: readonly T[]) => Promise<void>;
+
+interface PendingWrite {
+  flush: DeferredFlush<unknown>;
+  items: unknown[];
+}
+
+const PENDING = 'helpdesk.deferred-writes';
+
+/**
+ * Write-only rows a transaction produces one at a time (outbox events, queued webhook deliveries,
+ * projections) are written once, just before it commits: a consumer's chunk of fifty events then
+ * costs one multi-row statement per kind of row instead of fifty. Rows of a rolled-back level are
+ * dropped with it. Only for rows nothing reads back inside the same transaction.
+ */
+export class DeferredWrites implements EntitySubscriberInterface {
+  /**
+   * A savepoint about to open: what is pending belongs to the level outside it, which the
+   * savepoint's rollback must not drop. (Before the outermost start nothing is pending.)
+   */
+  async beforeTransactionStart(event: TransactionStartEvent): Promise<void> {
+    await flushDeferred(event.queryRunner);
+  }
+
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    await flushDeferred(event.queryRunner);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    // Pending writes are always the innermost level's (flushed when a savepoint opens): rolled back with it.
+    (event.queryRunner.data as Record<string, unknown>)[PENDING] = undefined;
+  }
+}
+
+/**
+ * Queues `items` to be written by `flush` just before the manager's transaction commits. Returns false,
+ * deferring nothing, outside a transaction or on a data source without `DeferredWrites`: the caller
+ * writes at once. Writes under the same key share one flush (the first one given).
+ */
+export function deferWrite<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): boolean {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive || !manager.connection.subscribers.some((s) => s instanceof DeferredWrites)) return false;
+  const data = runner.data as Record<string, unknown>;
+  const pending = (data[PENDING] as Map<string, PendingWrite> | undefined) ?? new Map<string, PendingWrite>();
+  data[PENDING] = pending;
+  const write = pending.get(key) ?? { flush: flush as DeferredFlush<unknown>, items: [] };
+  write.items.push(...items);
+  pending.set(key, write);
+  return true;
+}
+
+async function flushDeferred(runner: QueryRunner): Promise<void> {
+  const data = runner.data as Record<string, unknown>;
+  const pending = data[PENDING] as Map<string, PendingWrite> | undefined;
+  if (!pending || pending.size === 0) return;
+  data[PENDING] = undefined;
+  for (const write of pending.values()) await write.flush(runner, write.items);
+}
