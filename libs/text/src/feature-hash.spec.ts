@@ -1,5 +1,5 @@
 import { FeatureHasher, FeatureHashingError, SparseVector } from './feature-hash';
-import { stemEnglish } from './stem';
+import { stemEnglish, stemSpan } from './stem';
 
 describe('FeatureHasher', () => {
   const hasher = new FeatureHasher({ dimension: 1 << 12, wordBigrams: true, hanCharNgrams: [1, 2], wordCharNgrams: [], stem: true, dropStopWords: true });
@@ -33,6 +33,46 @@ describe('FeatureHasher', () => {
     expect(absent.size).toBe(0);
   });
 
+  it('hashes every feature to the index models were trained with', () => {
+    // Pinned from the string-building implementation: stored models depend on these indices.
+    const subwords = new FeatureHasher({ dimension: 1 << 18, wordBigrams: true, hanCharNgrams: [1, 2, 3], wordCharNgrams: [3, 4], stem: true, dropStopWords: true });
+    const text = "Queries about the STOPPED installation: we don't get Rechnungsadresse updates, ＶＰＮ crashes 服务器宕机了!";
+    const expected: [string, number][] = [
+      ['query', 161251], ['<qu', 232515], ['que', 166852], ['uer', 171877], ['ery', 246219], ['ry>', 244160],
+      ['stop', 207589], ['query stop', 75536], ['install', 254368], ['stop install', 63460], ['<in', 211798],
+      ['ins', 140329], ['nst', 217208], ['sta', 96743], ['tal', 42656], ['all', 23590], ['ll>', 41815],
+      ['<ins', 138047], ['inst', 212583], ['nsta', 202587], ['stal', 153041], ['tall', 168740], ['all>', 63944],
+      ["don't", 22893], ["install don't", 99190], ['<do', 2268], ['don', 217824], ["on'", 128555], ["n't", 65084],
+      ["'t>", 27570], ['get', 42839], ["don't get", 205977], ['rechnungsadresse', 102723],
+      ['get rechnungsadresse', 27865], ['<re', 3432], ['rec', 81811], ['ech', 98049], ['chn', 21170], ['hnu', 195832],
+      ['nun', 189192], ['ung', 228521], ['ngs', 104681], ['gsa', 19284], ['sad', 132117], ['adr', 58412],
+      ['dre', 255616], ['res', 88259], ['ess', 128752], ['sse', 197284], ['se>', 7411], ['<rec', 34897],
+      ['rech', 243745], ['echn', 236477], ['chnu', 151365], ['hnun', 237602], ['nung', 1981], ['ungs', 101166],
+      ['ngsa', 204312], ['gsad', 154768], ['sadr', 60965], ['adre', 220907], ['dres', 37001], ['ress', 171280],
+      ['esse', 208015], ['sse>', 71790], ['update', 234612], ['rechnungsadresse update', 8253], ['<up', 172856],
+      ['upd', 173190], ['pda', 242834], ['dat', 27384], ['ate', 113145], ['te>', 170586], ['<upd', 207316],
+      ['upda', 104357], ['pdat', 116242], ['date', 251175], ['ate>', 226373], ['vpn', 57039], ['update vpn', 187433],
+      ['crash', 87512], ['vpn crash', 247436], ['<cr', 49240], ['cra', 145189], ['ras', 27391], ['ash', 48277],
+      ['sh>', 237330], ['服', 223830], ['务', 51226], ['器', 134229], ['宕', 150334], ['机', 231487], ['了', 186843],
+      ['服务', 175317], ['务器', 93558], ['器宕', 9024], ['宕机', 215628], ['机了', 120123], ['服务器', 46983], ['务器宕', 91993],
+      ['器宕机', 248846], ['宕机了', 35326],
+    ];
+    expect(subwords.namedFeatures(text).map((f) => [f.name, f.index])).toEqual(expected);
+    const vector = subwords.vectorize(text);
+    expect(Array.from(vector.indices.slice(0, vector.size))).toEqual(expected.map(([, index]) => index));
+  });
+
+  it('names features from the scan just made, and scans again for another text', () => {
+    const text = 'The server CRASHED again 服务器宕机';
+    const fresh = new FeatureHasher(hasher.options);
+    const all = fresh.namedFeatures(text);
+    const index = (name: string): number => all.find((f) => f.name === name)?.index ?? -1;
+    hasher.vectorize(text);
+    expect(hasher.namesOf(text, [index('server crash'), index('器宕')])).toEqual(fresh.namesOf(text, [index('server crash'), index('器宕')]));
+    hasher.vectorize('something else entirely');
+    expect(hasher.namesOf(text, [index('crash')])).toEqual(new Map([[index('crash'), 'crash']]));
+  });
+
   it('produces nothing for punctuation-only input and rejects a bad dimension', () => {
     expect(hasher.vectorize('!!! ？？').size).toBe(0);
     expect(() => new FeatureHasher({ ...hasher.options, dimension: 1000 })).toThrow(FeatureHashingError);
@@ -49,4 +89,15 @@ describe('stemEnglish', () => {
     ['queries', 'query'],
     ['status', 'status'],
   ])('%s → %s', (word, stem) => expect(stemEnglish(word)).toBe(stem));
+});
+
+describe('stemSpan', () => {
+  it.each(['crashes', 'crashed', 'crashing', 'stopped', 'refunds', 'queries', 'status', 'supplies', 'replies', 'ties', 'passes', 'wishes', 'watches', 'boxes', 'buzzes', 'installing', 'accessed', 'agreed', 'quickly', 'payment', 'creation', 'lying', 'bed', 'ies', 'is'])(
+    '%s is stemmed as stemEnglish does, without building strings',
+    (word) => {
+      const text = `(${word})`;
+      const span = stemSpan(text, 1, 1 + word.length);
+      expect(text.slice(1, 1 + (span >> 1)) + (span & 1 ? 'y' : '')).toBe(stemEnglish(word));
+    },
+  );
 });

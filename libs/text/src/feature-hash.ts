@@ -1,5 +1,5 @@
 import { normalizeText } from './normalize';
-import { stemEnglish } from './stem';
+import { stemEnglish, stemSpan } from './stem';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 
 export interface FeatureHashingOptions {
@@ -101,20 +101,45 @@ function isWordChar(c: number): boolean {
   return !isHan(c);
 }
 
-/**
- * Receives each feature's hash and, for sinks that want it, the pieces of its readable name
- * (`source.slice(start, end)`, after `prefix` and a space for word pairs): names cost allocations, so they
- * are only built on demand.
- */
-function featureName(source: string, start: number, end: number, prefix: string): string {
-  const tail = source.slice(start, end);
-  return prefix === '' ? tail : `${prefix} ${tail}`;
+// Per token of a scan, the token the word pair joins it to, or: no pair, or a run of Chinese characters.
+const NO_PAIR = -1;
+const HAN_RUN = -2;
+
+// Stop words by a hash of their characters, so a word of the text is checked without building its string.
+const STOP_SLOTS = 1024;
+const SEED_STOP = 0x2f6b1c35;
+const stopTable: (string | undefined)[] = new Array<string | undefined>(STOP_SLOTS).fill(undefined);
+let longestStopWord = 0;
+for (const word of ENGLISH_STOP_WORDS) {
+  let slot = fnv(word, 0, word.length, SEED_STOP) & (STOP_SLOTS - 1);
+  while (stopTable[slot] !== undefined) slot = (slot + 1) & (STOP_SLOTS - 1);
+  stopTable[slot] = word;
+  longestStopWord = Math.max(longestStopWord, word.length);
 }
 
-interface FeatureSink {
-  add(hash: number, source: string, start: number, end: number, prefix: string): void;
-  /** True once the sink has all it wants: the scan stops at the next token. */
-  done?(): boolean;
+function isStopWord(text: string, start: number, end: number): boolean {
+  if (end - start > longestStopWord) return false;
+  let slot = fnv(text, start, end, SEED_STOP) & (STOP_SLOTS - 1);
+  for (;;) {
+    const word = stopTable[slot];
+    if (word === undefined) return false;
+    if (sameChars(word, text, start, end)) return true;
+    slot = (slot + 1) & (STOP_SLOTS - 1);
+  }
+}
+
+/**
+ * Hash of `<word>`.slice(from, from + size) where the word is text[start, start + kept) followed by a "y"
+ * when `y` (see stemSpan), without building either string.
+ */
+function paddedGramHash(text: string, start: number, kept: number, y: boolean, from: number, size: number): number {
+  const closing = kept + (y ? 1 : 0) + 1;
+  let h = SEED_SUBWORD;
+  for (let p = from; p < from + size; p++) {
+    h ^= p === 0 ? 0x3c : p === closing ? 0x3e : p <= kept ? text.charCodeAt(start + p - 1) : 0x79;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
 }
 
 /**
@@ -124,6 +149,20 @@ interface FeatureSink {
  */
 export class FeatureHasher {
   private readonly mask: number;
+  /** The last scan: its input, normalised text and feature hashes in order. */
+  private scannedInput: string | undefined;
+  private scannedText = '';
+  private hashes = new Int32Array(512);
+  private count = 0;
+  /**
+   * The last scan's tokens, for rebuilding names: start and end in the normalised text, first feature and
+   * the token its word pair joins (or NO_PAIR, HAN_RUN).
+   */
+  private tokenStart = new Int32Array(128);
+  private tokenEnd = new Int32Array(128);
+  private tokenFirst = new Int32Array(128);
+  private tokenPair = new Int32Array(128);
+  private tokens = 0;
 
   constructor(readonly options: FeatureHashingOptions = DEFAULT_FEATURE_HASHING) {
     const d = options.dimension;
@@ -136,12 +175,9 @@ export class FeatureHasher {
   /** Features of `text` written into `out` (cleared first), values scaled to unit length. */
   vectorize(text: string, out: SparseVector = new SparseVector()): SparseVector {
     out.clear();
-    const mask = this.mask;
-    this.scan(text, {
-      add(hash) {
-        out.push(hash & mask, 1);
-      },
-    });
+    this.scan(text);
+    const { mask, hashes, count } = this;
+    for (let j = 0; j < count; j++) out.push((hashes[j] ?? 0) & mask, 1);
     if (out.size > 0) {
       const scale = 1 / Math.sqrt(out.size);
       out.values.fill(scale, 0, out.size);
@@ -151,49 +187,114 @@ export class FeatureHasher {
 
   /** The same features with readable names, for explaining a prediction; slower than `vectorize`. */
   namedFeatures(text: string): NamedFeature[] {
-    const mask = this.mask;
+    this.scan(text);
     const named: NamedFeature[] = [];
-    this.scan(text, {
-      add(hash, source, start, end, prefix) {
-        named.push({ name: featureName(source, start, end, prefix), index: hash & mask });
-      },
-    });
+    for (let j = 0; j < this.count; j++) named.push({ name: this.nameAt(j), index: (this.hashes[j] ?? 0) & this.mask });
     return named;
   }
 
-  /** Readable names of just the given feature indices (first occurrence each); cheap enough per request. */
+  /**
+   * Readable names of just the given feature indices (first occurrence each); cheap enough per request,
+   * and cheaper still right after `vectorize` of the same text, whose scan it reuses.
+   */
   namesOf(text: string, indices: readonly number[]): Map<number, string> {
-    const mask = this.mask;
+    this.scan(text);
     const names = new Map<number, string>();
     const wanted = new Set(indices).size;
-    this.scan(text, {
-      add(hash, source, start, end, prefix) {
-        const index = hash & mask;
-        if (indices.includes(index) && !names.has(index)) names.set(index, featureName(source, start, end, prefix));
-      },
-      done: () => names.size >= wanted,
-    });
+    for (let j = 0; j < this.count && names.size < wanted; j++) {
+      const index = (this.hashes[j] ?? 0) & this.mask;
+      if (indices.includes(index) && !names.has(index)) names.set(index, this.nameAt(j));
+    }
     return names;
   }
 
-  private scan(raw: string, sink: FeatureSink): void {
+  /** The readable name of feature `j` of the last scan, from its token and its place among the token's features. */
+  private nameAt(j: number): string {
+    let lo = 0;
+    let hi = this.tokens - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.tokenFirst[mid] ?? 0) <= j) lo = mid;
+      else hi = mid - 1;
+    }
+    const text = this.scannedText;
+    const start = this.tokenStart[lo] ?? 0;
+    const end = this.tokenEnd[lo] ?? 0;
+    const pair = this.tokenPair[lo] ?? NO_PAIR;
+    let local = j - (this.tokenFirst[lo] ?? 0);
+    if (pair === HAN_RUN) {
+      for (const size of this.options.hanCharNgrams) {
+        const grams = Math.max(0, end - start - size + 1);
+        if (local < grams) return text.slice(start + local, start + local + size);
+        local -= grams;
+      }
+      return '';
+    }
+    const word = this.wordOf(text.slice(start, end));
+    if (local === 0) return word;
+    local--;
+    if (pair !== NO_PAIR) {
+      if (local === 0) return `${this.wordOf(text.slice(this.tokenStart[pair] ?? 0, this.tokenEnd[pair] ?? 0))} ${word}`;
+      local--;
+    }
+    const padded = `<${word}>`;
+    for (const size of this.options.wordCharNgrams) {
+      if (word.length <= size + 1) continue;
+      const grams = padded.length - size + 1;
+      if (local < grams) return padded.slice(local, local + size);
+      local -= grams;
+    }
+    return '';
+  }
+
+  private wordOf(raw: string): string {
+    return this.options.stem ? stemEnglish(raw) : raw;
+  }
+
+  /** Opens a token of the scan with room for `features` more hashes; returns the hash buffer to write. */
+  private openToken(start: number, end: number, pair: number, features: number): Int32Array {
+    if (this.tokens === this.tokenStart.length) {
+      this.tokenStart = grown(this.tokenStart);
+      this.tokenEnd = grown(this.tokenEnd);
+      this.tokenFirst = grown(this.tokenFirst);
+      this.tokenPair = grown(this.tokenPair);
+    }
+    const t = this.tokens++;
+    this.tokenStart[t] = start;
+    this.tokenEnd[t] = end;
+    this.tokenFirst[t] = this.count;
+    this.tokenPair[t] = pair;
+    while (this.count + features > this.hashes.length) this.hashes = grown(this.hashes);
+    return this.hashes;
+  }
+
+  /** Hashes every feature of `raw` in order, noting its tokens; a no-op when `raw` was the last text scanned. */
+  private scan(raw: string): void {
+    if (raw === this.scannedInput) return;
+    this.scannedInput = undefined;
+    this.count = 0;
+    this.tokens = 0;
     const text = normalizeText(raw);
+    this.scannedText = text;
     const { wordBigrams, hanCharNgrams, wordCharNgrams, stem, dropStopWords } = this.options;
     const n = text.length;
     let previousWord = 0;
-    let previousName = '';
-    let hasPrevious = false;
+    let previousToken = NO_PAIR;
     let i = 0;
     while (i < n) {
-      if (sink.done?.()) return;
       const c = text.charCodeAt(i);
       if (isHan(c)) {
         let end = i + 1;
         while (end < n && isHan(text.charCodeAt(end))) end++;
+        let grams = 0;
+        for (const size of hanCharNgrams) grams += Math.max(0, end - i - size + 1);
+        const hashes = this.openToken(i, end, HAN_RUN, grams);
+        let count = this.count;
         for (const size of hanCharNgrams) {
-          for (let s = i; s + size <= end; s++) sink.add(fnv(text, s, s + size, SEED_CHAR), text, s, s + size, '');
+          for (let s = i; s + size <= end; s++) hashes[count++] = fnv(text, s, s + size, SEED_CHAR);
         }
-        hasPrevious = false;
+        this.count = count;
+        previousToken = NO_PAIR;
         i = end;
         continue;
       }
@@ -208,22 +309,44 @@ export class FeatureHasher {
         else if ((d === 0x27 || d === 0x2019) && end + 1 < n && isWordChar(text.charCodeAt(end + 1))) end += 2;
         else break;
       }
-      const raw = text.slice(i, end);
+      const start = i;
       i = end;
-      if (dropStopWords && ENGLISH_STOP_WORDS.has(raw)) continue;
-      const word = stem ? stemEnglish(raw) : raw;
-      const h = fnv(word, 0, word.length, SEED_WORD);
-      sink.add(h, word, 0, word.length, '');
-      if (wordBigrams && hasPrevious) sink.add(combine(previousWord, h), word, 0, word.length, previousName);
+      if (dropStopWords && isStopWord(text, start, end)) continue;
+      // The (stemmed) word is hashed from the text's characters: no string is built per word.
+      const span = stem ? stemSpan(text, start, end) : (end - start) * 2;
+      const kept = span >> 1;
+      const y = (span & 1) === 1;
+      const length = kept + (y ? 1 : 0);
+      let h = fnv(text, start, start + kept, SEED_WORD);
+      if (y) h = Math.imul(h ^ 0x79, 0x01000193);
+      const pair = wordBigrams ? previousToken : NO_PAIR;
+      let grams = 0;
+      for (const size of wordCharNgrams) if (length > size + 1) grams += length + 3 - size;
+      const hashes = this.openToken(start, end, pair, grams + 2);
+      let count = this.count;
+      hashes[count++] = h;
+      if (pair !== NO_PAIR) hashes[count++] = combine(previousWord, h);
       for (const size of wordCharNgrams) {
-        if (word.length <= size + 1) continue;
-        // Boundary-marked grams: the start and end of a word are the informative parts of compounds.
-        const padded = `<${word}>`;
-        for (let s = 0; s + size <= padded.length; s++) sink.add(fnv(padded, s, s + size, SEED_SUBWORD), padded, s, s + size, '');
+        if (length <= size + 1) continue;
+        // Grams of `<word>`: the start and end of a word are the informative parts of compounds.
+        for (let s = 0; s + size <= length + 2; s++) hashes[count++] = paddedGramHash(text, start, kept, y, s, size);
       }
+      this.count = count;
       previousWord = h;
-      previousName = word;
-      hasPrevious = true;
+      previousToken = this.tokens - 1;
     }
+    this.scannedInput = raw;
   }
+}
+
+function sameChars(word: string, text: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = start; i < end; i++) if (word.charCodeAt(i - start) !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+function grown(array: Int32Array): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(array.length * 2);
+  larger.set(array);
+  return larger;
 }

@@ -1,5 +1,6 @@
 import { majorityBaseline, scoreLabels, stratifiedSplit } from './classification-metrics';
-import { TextModel, TextModelError } from './text-model';
+import { FeatureHasher } from '@helpdesk/text';
+import { TextModel, TextModelError, softmax, type ExplainedPrediction } from './text-model';
 import { DEFAULT_TRAINING_CONFIG, fitTextModel, selectTextModelCrossValidated, trainModel, type LabeledText, type TrainingExample } from './text-model-training';
 
 const topics: Record<string, string[]> = {
@@ -91,6 +92,66 @@ describe('trainModel', () => {
     const json = model.toJSON();
     expect(() => TextModel.fromJSON({ ...json, weights: { rows: json.weights.rows, values: 'AAAA' } })).toThrow(TextModelError);
     expect(() => TextModel.fromJSON({ ...json, bias: [1] })).toThrow(TextModelError);
+  });
+});
+
+/** A prediction worked out the straightforward way: dense weight rows, names from a full scan of the text. */
+function referenceExplain(model: TextModel, text: string, top = 3): ExplainedPrediction {
+  const hasher = new FeatureHasher(model.features);
+  const vector = hasher.vectorize(text);
+  const scores = model.scoreVector(vector);
+  const k = model.labels.length;
+  const best = scores.indexOf(Math.max(...scores));
+  const probability = 1 / Array.from(scores).reduce((sum, s) => sum + Math.exp(s - (scores[best] ?? 0)), 0);
+  const names = new Map<number, string>();
+  for (const f of hasher.namedFeatures(text)) if (!names.has(f.index)) names.set(f.index, f.name);
+  const value = vector.values[0] ?? 0;
+  const evidence = [...names.keys()]
+    .map((index) => {
+      const row = Array.from(model.weights.subarray(index * k, index * k + k));
+      const sum = row.reduce((a, b) => a + b, 0);
+      return { feature: names.get(index) ?? '', weight: ((row[best] ?? 0) - sum / k) * value };
+    })
+    .filter((e) => e.weight > 0)
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, top)
+    .map((e) => ({ feature: e.feature, weight: Math.round(e.weight * 1000) / 1000 }));
+  return { label: model.labels[best] ?? '', probability, evidence };
+}
+
+describe('prediction over packed weights', () => {
+  const subwords = { ...DEFAULT_TRAINING_CONFIG, features: { ...DEFAULT_TRAINING_CONFIG.features, wordCharNgrams: [3, 4] } };
+  const docs: LabeledText[] = [
+    ...examples(20).map((e) => ({ text: e.body, label: e.queue ?? '' })),
+    { text: 'Rechnungsadresse ändern, die Rechnung ist falsch', label: 'billing' },
+    { text: 'Passwort vergessen, Anmeldung gesperrt', label: 'access' },
+    { text: 'Lieferung verspätet, Paket nicht angekommen', label: 'delivery' },
+  ];
+  const model = fitTextModel(docs, subwords, 'queue');
+  const texts = [
+    'I need a refund for this invoice: charged twice, refund refund!!',
+    '忘记密码，无法登录账号，密码重置也不行',
+    'Die Rechnungsadresse ist falsch und das Paket ist verspätet',
+    'password reset queries stopped working after the courier called',
+    'nothing anyone trained on',
+    '',
+  ];
+
+  it('scores, explains and names evidence exactly as the dense matrix does', () => {
+    for (const text of texts) {
+      expect(model.explain(text)).toEqual(referenceExplain(model, text));
+      expect(model.probabilities(text)).toEqual(softmax(model.scoreVector(model.vectorize(text))));
+    }
+    expect(model.explain(texts[0] ?? '').evidence.length).toBeGreaterThan(0);
+  });
+
+  it('gives the same answers after a round trip through JSON and for derived models', () => {
+    const restored = TextModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const shifted = model.withBias(model.bias.map((b, c) => b + c / 10));
+    for (const text of texts) {
+      expect(restored.explain(text, 5)).toEqual(referenceExplain(model, text, 5));
+      expect(shifted.explain(text)).toEqual(referenceExplain(shifted, text));
+    }
   });
 });
 
