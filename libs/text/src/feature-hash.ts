@@ -129,20 +129,6 @@ function isStopWord(text: string, start: number, end: number): boolean {
 }
 
 /**
- * Hash of `<word>`.slice(from, from + size) where the word is text[start, start + kept) followed by a "y"
- * when `y` (see stemSpan), without building either string.
- */
-function paddedGramHash(text: string, start: number, kept: number, y: boolean, from: number, size: number): number {
-  const closing = kept + (y ? 1 : 0) + 1;
-  let h = SEED_SUBWORD;
-  for (let p = from; p < from + size; p++) {
-    h ^= p === 0 ? 0x3c : p === closing ? 0x3e : p <= kept ? text.charCodeAt(start + p - 1) : 0x79;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h;
-}
-
-/**
  * Turns text into hashed bag-of-n-gram features in one pass over the normalised string, without building
  * token arrays: words (stemmed, stop words dropped) and word pairs for alphabetic scripts, character n-grams
  * for Chinese. The same options must be used at training and prediction time, so they travel with a model.
@@ -163,6 +149,8 @@ export class FeatureHasher {
   private tokenFirst = new Int32Array(128);
   private tokenPair = new Int32Array(128);
   private tokens = 0;
+  /** Character codes of the `<word>` being hashed. */
+  private padded = new Uint16Array(64);
 
   constructor(readonly options: FeatureHashingOptions = DEFAULT_FEATURE_HASHING) {
     const d = options.dimension;
@@ -251,6 +239,18 @@ export class FeatureHasher {
     return this.options.stem ? stemEnglish(raw) : raw;
   }
 
+  /** Codes of `<word>`, the word being text[start, start + kept) and a "y" when `y` (see stemSpan). */
+  private paddedWord(text: string, start: number, kept: number, y: boolean): Uint16Array {
+    const length = kept + (y ? 1 : 0) + 2;
+    if (this.padded.length < length) this.padded = new Uint16Array(length * 2);
+    const padded = this.padded;
+    padded[0] = 0x3c;
+    for (let p = 0; p < kept; p++) padded[p + 1] = text.charCodeAt(start + p);
+    if (y) padded[kept + 1] = 0x79;
+    padded[length - 1] = 0x3e;
+    return padded;
+  }
+
   /** Opens a token of the scan with room for `features` more hashes; returns the hash buffer to write. */
   private openToken(start: number, end: number, pair: number, features: number): Int32Array {
     if (this.tokens === this.tokenStart.length) {
@@ -326,10 +326,17 @@ export class FeatureHasher {
       let count = this.count;
       hashes[count++] = h;
       if (pair !== NO_PAIR) hashes[count++] = combine(previousWord, h);
-      for (const size of wordCharNgrams) {
-        if (length <= size + 1) continue;
+      if (grams > 0) {
         // Grams of `<word>`: the start and end of a word are the informative parts of compounds.
-        for (let s = 0; s + size <= length + 2; s++) hashes[count++] = paddedGramHash(text, start, kept, y, s, size);
+        const padded = this.paddedWord(text, start, kept, y);
+        for (const size of wordCharNgrams) {
+          if (length <= size + 1) continue;
+          for (let s = 0; s + size <= length + 2; s++) {
+            let g = SEED_SUBWORD;
+            for (let p = s; p < s + size; p++) g = Math.imul(g ^ (padded[p] ?? 0), 0x01000193);
+            hashes[count++] = g;
+          }
+        }
       }
       this.count = count;
       previousWord = h;

@@ -36,34 +36,53 @@ const SIBILANT_PLURALS = ['sses', 'shes', 'ches', 'xes', 'zes'];
 export function stemSpan(text: string, start: number, end: number): number {
   const n = end - start;
   if (n <= 3) return n * 2;
-  const at = (i: number): number => text.charCodeAt(start + i);
-  const endsWith = (length: number, suffix: string): boolean => {
-    if (length < suffix.length) return false;
-    const from = length - suffix.length;
-    for (let i = 0; i < suffix.length; i++) if (at(from + i) !== suffix.charCodeAt(i)) return false;
-    return true;
-  };
-  if (endsWith(n, 'ies') && n > 4) {
+  if (n > 4 && endsWith(text, start, end, 'ies')) {
     // The word now ends in "y": of the later rules only "-ly" can apply, taking that "y" with it.
     const kept = n - 3;
-    return kept + 1 > 5 && at(kept - 1) === 0x6c ? (kept - 1) * 2 : kept * 2 + 1;
+    return kept + 1 > 5 && text.charCodeAt(start + kept - 1) === 0x6c ? (kept - 1) * 2 : kept * 2 + 1;
   }
-  let w = n;
-  if (SIBILANT_PLURALS.some((suffix) => endsWith(n, suffix))) w = n - 2;
-  else if (endsWith(n, 's') && !endsWith(n, 'ss') && !endsWith(n, 'us') && !endsWith(n, 'is')) w = n - 1;
-
-  if (w > 5 && endsWith(w, 'ing')) w = undoubledLength(at, w - 3);
-  else if (w > 4 && endsWith(w, 'ed') && !endsWith(w, 'eed')) w = undoubledLength(at, w - 2);
-
-  if (w > 5 && endsWith(w, 'ly')) w -= 2;
-  else if (w > 7 && endsWith(w, 'ment')) w -= 4;
-  else if (w > 7 && endsWith(w, 'ation')) w -= 5;
-  return w * 2;
+  let e = end;
+  if (text.charCodeAt(end - 1) === 0x73) {
+    if (SIBILANT_PLURALS.some((suffix) => endsWith(text, start, end, suffix))) e = end - 2;
+    else if (
+      !endsWith(text, start, end, 'ss') &&
+      !endsWith(text, start, end, 'us') &&
+      !endsWith(text, start, end, 'is')
+    ) {
+      e = end - 1;
+    }
+  }
+  if (e - start > 5 && endsWith(text, start, e, 'ing')) e = undoubledEnd(text, start, e - 3);
+  else if (e - start > 4 && endsWith(text, start, e, 'ed') && !endsWith(text, start, e, 'eed')) {
+    e = undoubledEnd(text, start, e - 2);
+  }
+  const w = e - start;
+  if (w > 5 && endsWith(text, start, e, 'ly')) e -= 2;
+  else if (w > 7 && endsWith(text, start, e, 'ment')) e -= 4;
+  else if (w > 7 && endsWith(text, start, e, 'ation')) e -= 5;
+  return (e - start) * 2;
 }
 
-function undoubledLength(at: (i: number) => number, n: number): number {
-  const last = at(n - 1);
+/** Whether text[start, end) ends with `suffix`. */
+function endsWith(text: string, start: number, end: number, suffix: string): boolean {
+  const from = end - suffix.length;
+  if (from < start) return false;
+  for (let i = 0; i < suffix.length; i++)
+    if (text.charCodeAt(from + i) !== suffix.charCodeAt(i)) return false;
+  return true;
+}
+
+function undoubledEnd(text: string, start: number, end: number): number {
+  const last = text.charCodeAt(end - 1);
   // Not after l, s or z: "install", "access", "buzz" keep their double letter.
-  if (n >= 3 && last === at(n - 2) && last !== 0x6c && last !== 0x73 && last !== 0x7a) return n - 1;
-  return n;
+  if (
+    end - start >= 3 &&
+    last === text.charCodeAt(end - 2) &&
+    last !== 0x6c &&
+    last !== 0x73 &&
+    last !== 0x7a
+  ) {
+    return end - 1;
+  }
+  return end;
 }

@@ -64,18 +64,28 @@ interface Candidate {
   readonly wholeWord: boolean;
 }
 
+const NO_CANDIDATES: readonly Candidate[] = [];
+
+/** The entries that start with one character. */
+interface FirstCharEntries {
+  /** Entries of two or more characters by their second character, longest first. */
+  readonly bySecondChar: Map<number, Candidate[]>;
+  /** The entry that is this character alone: the shortest, so tried last. */
+  single?: Candidate;
+}
+
 function isAsciiWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
 }
 
 /**
- * A lexicon compiled once into a first-character index of its entries, longest first: one pass over the
- * text finds every term and hedge, leftmost-longest, checking only the few entries that start with the
- * character at hand. Look-behind checks for negation and intensity run on the clause before each hit.
+ * A lexicon compiled once into a first- and second-character index of its entries, longest first: one pass
+ * over the text finds every term and hedge, leftmost-longest, checking only the few entries that start with
+ * the two characters at hand. Look-behind checks for negation and intensity run on the clause before each hit.
  */
 export class CompiledLexicon {
   /** Indexed by UTF-16 code unit: a flat array lookup per character of the text. */
-  private readonly byFirstChar: (Candidate[] | undefined)[] = new Array<Candidate[] | undefined>(0x10000).fill(undefined);
+  private readonly byFirstChar: (FirstCharEntries | undefined)[] = new Array<FirstCharEntries | undefined>(0x10000).fill(undefined);
   private readonly terms = new Map<string, LexiconTerm>();
   private readonly hedges = new Map<string, LexiconHedge>();
   private readonly hanNegation: RegExp | undefined;
@@ -90,9 +100,17 @@ export class CompiledLexicon {
     keys.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
     for (const key of keys) {
       const first = key.charCodeAt(0);
-      const list = this.byFirstChar[first] ?? [];
-      list.push({ key, wholeWord: isAsciiWordy(key) });
-      this.byFirstChar[first] = list;
+      const entries = this.byFirstChar[first] ?? { bySecondChar: new Map<number, Candidate[]>() };
+      this.byFirstChar[first] = entries;
+      const candidate = { key, wholeWord: isAsciiWordy(key) };
+      if (key.length === 1) {
+        entries.single = candidate;
+        continue;
+      }
+      const second = key.charCodeAt(1);
+      const list = entries.bySecondChar.get(second) ?? [];
+      list.push(candidate);
+      entries.bySecondChar.set(second, list);
     }
     const [hanNeg, latinNeg] = splitByScript(lexicon.negators.map(foldForMatching));
     const [hanInt, latinInt] = splitByScript(lexicon.intensifiers.map(foldForMatching));
@@ -143,14 +161,16 @@ export class CompiledLexicon {
     const code = text.charCodeAt(at);
     // Inside a Latin word no whole-word entry can start: skip without looking at candidates.
     if (isAsciiWordChar(code) && isAsciiWordChar(text.charCodeAt(at - 1))) return undefined;
-    const candidates = this.byFirstChar[code];
-    if (!candidates) return undefined;
-    for (const c of candidates) {
+    const entries = this.byFirstChar[code];
+    if (!entries) return undefined;
+    for (const c of entries.bySecondChar.get(text.charCodeAt(at + 1)) ?? NO_CANDIDATES) {
       if (!text.startsWith(c.key, at)) continue;
       if (c.wholeWord && (isAsciiWordChar(text.charCodeAt(at - 1)) || isAsciiWordChar(text.charCodeAt(at + c.key.length)))) continue;
       return c.key;
     }
-    return undefined;
+    const single = entries.single;
+    if (!single || (single.wholeWord && (isAsciiWordChar(text.charCodeAt(at - 1)) || isAsciiWordChar(text.charCodeAt(at + 1))))) return undefined;
+    return single.key;
   }
 
   private test(before: string, han: RegExp | undefined, latin: RegExp | undefined): boolean {

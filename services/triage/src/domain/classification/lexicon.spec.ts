@@ -24,6 +24,21 @@ describe('lexicon', () => {
     expect(hit).toMatchObject({ evidence: 'ＡＳＡＰ', start: 14, end: 18 });
   });
 
+  it('takes the longest entry at each position and falls back to a one-character one', () => {
+    const matcher = new CompiledLexicon(
+      mergeLexicon(DEFAULT_LEXICON, {
+        terms: [
+          { term: '急', signal: 'time-pressure', weight: 0.5 },
+          { term: '急单', signal: 'time-pressure', weight: 0.8 },
+          { term: 'x', signal: 'money', weight: 0.5 },
+          { term: 'xl order', signal: 'money', weight: 0.8 },
+        ],
+      }),
+    );
+    expect(matcher.match('急单急，急').terms.map((t) => t.evidence)).toEqual(['急单', '急', '急']);
+    expect(matcher.match('X marks the box, xl order x, xl').terms.map((t) => t.evidence)).toEqual(['X', 'xl order', 'x']);
+  });
+
   it('validates an override received as JSON', () => {
     const parsed = parseLexiconOverride({ terms: [{ term: ' 冻结 ', signal: 'money', weight: 0.8 }], removeTerms: ['asap'] });
     expect(parsed.terms).toEqual([{ term: '冻结', signal: 'money', weight: 0.8 }]);
