@@ -17,6 +17,8 @@
  * Flags (`npm run eval -- <flags>`):
  *   --in-process-only   only the in-process rows: no services, no infrastructure needed
  *   --api-only          only the API rows (the in-process search baseline they stand beside is still computed)
+ *   --classification-only  only the in-process classification rows (no search, no services): for iterating on
+ *                       the classifiers; `tools/eval/classification.ts <tasks>` runs a few tasks alone
  *   --quick             in-process classification for priority and negative emotion only
  *   --base-port N       knowledge on N+1, triage on N+2 (default 4960; ports 4960-4969 are the eval's)
  *   --concurrency N     HTTP calls in flight against the services (default 8)
@@ -44,10 +46,10 @@ async function main(): Promise<void> {
     classification = evaluateClassification({ only, log });
   }
 
-  const entries = { train: loadSplit('train'), dev: loadSplit('dev'), test: loadSplit('test') };
-  const baseline = evaluateFaqSearch(BASELINE_OPTIONS, 'test', [], entries);
+  const entries = options.search || options.api ? { train: loadSplit('train'), dev: loadSplit('dev'), test: loadSplit('test') } : undefined;
+  const baseline = entries ? evaluateFaqSearch(BASELINE_OPTIONS, 'test', [], entries) : undefined;
   const searchRows: EvalRow[] = [];
-  if (options.inProcess) {
+  if (options.search && entries && baseline) {
     const calibration = fitConfidence(evaluateFaqSearch(DEFAULT_SEARCH_OPTIONS, 'dev', undefined, entries).outcomes);
     const engine = evaluateFaqSearch({ ...DEFAULT_SEARCH_OPTIONS, confidence: calibration }, 'test', undefined, entries);
     for (const metric of ['recallAt1', 'recallAt5', 'mrrAt10'] as const) {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
 
   let api: ApiEvaluation | undefined;
   let apiError: string | undefined;
-  if (options.api) {
+  if (options.api && baseline) {
     try {
       api = await evaluateThroughApi({
         basePort: options.basePort,

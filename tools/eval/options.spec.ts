@@ -2,13 +2,19 @@ import { formatTable, parseOptions } from './options';
 
 describe('npm run eval options', () => {
   it('runs both kinds of rows by default, on ports from 4960 with 8 calls in flight', () => {
-    expect(parseOptions([])).toEqual({ quick: false, inProcess: true, api: true, basePort: 4960, concurrency: 8 });
+    expect(parseOptions([])).toEqual({ quick: false, inProcess: true, search: true, api: true, basePort: 4960, concurrency: 8 });
   });
 
   it('skips the API rows with --in-process-only and the in-process rows with --api-only', () => {
     expect(parseOptions(['--in-process-only'])).toMatchObject({ inProcess: true, api: false });
     expect(parseOptions(['--api-only', '--concurrency', '4', '--base-port=4964'])).toMatchObject({ inProcess: false, api: true, concurrency: 4, basePort: 4964 });
     expect(() => parseOptions(['--in-process-only', '--api-only'])).toThrow(/exclude/);
+  });
+
+  it('runs only the in-process classification rows with --classification-only', () => {
+    expect(parseOptions(['--classification-only'])).toMatchObject({ inProcess: true, search: false, api: false });
+    expect(parseOptions(['--in-process-only'])).toMatchObject({ search: true });
+    expect(() => parseOptions(['--classification-only', '--api-only'])).toThrow(/exclude/);
   });
 
   it('refuses unknown arguments and bad numbers', () => {

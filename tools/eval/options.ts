@@ -2,12 +2,14 @@
 import { Args } from '../bench/lib/args';
 import type { EvalRow } from './classification';
 
-const FLAGS = new Set(['quick', 'in-process-only', 'api-only']);
+const FLAGS = new Set(['quick', 'in-process-only', 'api-only', 'classification-only']);
 const VALUES = new Set(['base-port', 'concurrency']);
 
 export interface EvalOptions {
   quick: boolean;
   inProcess: boolean;
+  /** The in-process knowledge-search rows (the slowest in-process part, not needed to iterate on classifiers). */
+  search: boolean;
   api: boolean;
   basePort: number;
   concurrency: number;
@@ -22,17 +24,19 @@ export function parseOptions(argv: readonly string[]): EvalOptions {
       if (!arg.includes('=')) i++;
       continue;
     }
-    throw new Error(`unknown argument ${arg}: flags are --in-process-only, --api-only, --quick, --base-port N, --concurrency N`);
+    throw new Error(`unknown argument ${arg}: flags are --in-process-only, --api-only, --classification-only, --quick, --base-port N, --concurrency N`);
   }
   const args = new Args(argv);
   const inProcessOnly = args.flag('in-process-only');
   const apiOnly = args.flag('api-only');
+  const classificationOnly = args.flag('classification-only');
   if (inProcessOnly && apiOnly) throw new Error('--in-process-only and --api-only exclude each other');
+  if (classificationOnly && apiOnly) throw new Error('--classification-only and --api-only exclude each other');
   const basePort = args.number('base-port', 4960);
   const concurrency = args.number('concurrency', 8);
   if (!Number.isInteger(basePort) || basePort < 1024 || basePort > 65_000) throw new Error('--base-port must be a port number');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new Error('--concurrency must be a whole number from 1 to 256');
-  return { quick: args.flag('quick'), inProcess: !apiOnly, api: !inProcessOnly, basePort, concurrency };
+  return { quick: args.flag('quick'), inProcess: !apiOnly, search: !apiOnly && !classificationOnly, api: !inProcessOnly && !classificationOnly, basePort, concurrency };
 }
 
 /** The rows as one table with a per-class F1 section; columns sized to their contents. */

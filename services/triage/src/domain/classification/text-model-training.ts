@@ -621,7 +621,10 @@ function crossValidate(
   const gold = Int32Array.from(pool, (d) => labels.indexOf(d.label));
   const fold = stratifiedFolds(pool, folds, seed);
   let chosen: (Omit<CrossValidation, 'answers'> & { scores: Float64Array[] }) | undefined;
+  // Without subjects a subject-only configuration reads what its twin reads: not worth fitting again.
+  const hasSubjects = pool.some((d) => (d.ticket?.subject ?? '').trim() !== '');
   for (const config of grid) {
+    if (config.fields === 'subject' && !hasSubjects && config !== grid[0]) continue;
     const scores: Float64Array[] = pool.map(() => new Float64Array(k));
     let complete = true;
     for (let f = 0; f < folds; f++) {

@@ -270,6 +270,14 @@ describe('reading only the subject', () => {
     expect(codeOf(() => TextModel.fromJSON({ ...json, fields: 'signature' }))).toBe('INVALID_MODEL');
   });
 
+  it('is not tried when no example has a subject', () => {
+    const bodies: LabeledText[] = tickets.map((t) => ({ text: t.subject, label: t.queue, ticket: { body: t.subject } }));
+    const hopeless = { ...DEFAULT_TRAINING_CONFIG, learningRate: 0 };
+    const selected = selectTextModelCrossValidated(bodies, [hopeless, subjectOnly, DEFAULT_TRAINING_CONFIG], 'queue');
+    expect(selected.config).toBe(DEFAULT_TRAINING_CONFIG);
+    expect(selected.model.fields).toBe('subject-and-body');
+  });
+
   it('is what the training path chooses from subjects and bodies sent separately', () => {
     const model = trainModel(tickets, 'queue');
     expect(model.fields).toBe('subject');
