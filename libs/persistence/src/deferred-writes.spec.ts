@@ -1,5 +1,5 @@
 import type { EntityManager, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent } from 'typeorm';
-import { DeferredWrites, deferWrite, type Queryable } from './deferred-writes';
+import { DeferredWrites, deferWrite, forgetInTransaction, memoInTransaction, type Queryable } from './deferred-writes';
 
 function transaction(subscribers: object[]): { runner: QueryRunner; manager: EntityManager } {
   const runner = { isTransactionActive: true, data: {} } as unknown as QueryRunner;
@@ -48,5 +48,39 @@ describe('writes deferred to the commit', () => {
     const outside = { queryRunner: { isTransactionActive: false, data: {} }, connection: { subscribers: [new DeferredWrites()] } } as unknown as EntityManager;
     expect(deferWrite(outside, 'k', [1], none)).toBe(false);
     expect(deferWrite(transaction([]).manager, 'k', [1], none)).toBe(false);
+  });
+});
+
+describe('reads remembered for a transaction', () => {
+  it('loads once per key within a transaction, again after a write forgot it or the transaction ended', async () => {
+    const writes = new DeferredWrites();
+    const { runner, manager } = transaction([writes]);
+    let loads = 0;
+    const load = (): Promise<number> => Promise.resolve(++loads);
+    expect(await memoInTransaction(manager, 'q:t1', load)).toBe(1);
+    expect(await memoInTransaction(manager, 'q:t1', load)).toBe(1);
+    expect(await memoInTransaction(manager, 'q:t2', load)).toBe(2);
+    forgetInTransaction(manager, 'q:t1');
+    expect(await memoInTransaction(manager, 'q:t1', load)).toBe(3);
+    expect(await memoInTransaction(manager, 'q:t2', load)).toBe(2);
+
+    (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+    writes.afterTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
+    (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+    expect(await memoInTransaction(manager, 'q:t2', load)).toBe(4);
+  });
+
+  it('does not remember a failed read, nor anything outside a transaction', async () => {
+    const { manager } = transaction([new DeferredWrites()]);
+    let calls = 0;
+    const failing = (): Promise<number> => (++calls === 1 ? Promise.reject(new Error('connection lost')) : Promise.resolve(calls));
+    await expect(memoInTransaction(manager, 'k', failing)).rejects.toThrow('connection lost');
+    expect(await memoInTransaction(manager, 'k', failing)).toBe(2);
+
+    const outside = { queryRunner: undefined, connection: { subscribers: [new DeferredWrites()] } } as unknown as EntityManager;
+    let loads = 0;
+    await memoInTransaction(outside, 'k', () => Promise.resolve(++loads));
+    await memoInTransaction(outside, 'k', () => Promise.resolve(++loads));
+    expect(loads).toBe(2);
   });
 });

@@ -36,10 +36,46 @@ export class DeferredWrites implements EntitySubscriberInterface {
     await flushDeferred(event.queryRunner);
   }
 
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    // Pending writes are always the innermost level's (flushed when a savepoint opens): rolled back with it.
-    (event.queryRunner.data as Record<string, unknown>)[PENDING] = undefined;
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (!event.queryRunner.isTransactionActive) (event.queryRunner.data as Record<string, unknown>)[MEMO] = undefined;
   }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    const data = event.queryRunner.data as Record<string, unknown>;
+    // Pending writes are always the innermost level's (flushed when a savepoint opens): rolled back with it.
+    data[PENDING] = undefined;
+    data[MEMO] = undefined;
+  }
+}
+
+const MEMO = 'helpdesk.transaction-memo';
+
+/**
+ * Reads settings (queues, SLA policies, calendars) once per transaction: a consumer's chunk of fifty
+ * new tickets of one tenant asked for the same rows fifty times. Within one transaction the answer
+ * is what a read at its first use saw; a write through the same transaction must call
+ * `forgetInTransaction` for its keys. Without a transaction (or `DeferredWrites`) it just loads.
+ */
+export function memoInTransaction<T>(manager: EntityManager, key: string, load: () => Promise<T>): Promise<T> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive || !manager.connection.subscribers.some((s) => s instanceof DeferredWrites)) return load();
+  const data = runner.data as Record<string, unknown>;
+  const memo = (data[MEMO] as Map<string, Promise<unknown>> | undefined) ?? new Map<string, Promise<unknown>>();
+  data[MEMO] = memo;
+  const known = memo.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const loading = load();
+  memo.set(key, loading);
+  // A failed read is not remembered: the next use asks again.
+  loading.catch(() => memo.delete(key));
+  return loading;
+}
+
+/** Forgets what this transaction remembered under keys starting with `prefix`. */
+export function forgetInTransaction(manager: EntityManager, prefix: string): void {
+  const memo = manager.queryRunner?.data?.[MEMO] as Map<string, Promise<unknown>> | undefined;
+  if (!memo) return;
+  for (const key of [...memo.keys()]) if (key.startsWith(prefix)) memo.delete(key);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor } from '@helpdesk/persistence';
+import { decodeCursor, encodeCursor, forgetInTransaction, memoInTransaction } from '@helpdesk/persistence';
 import type { Agent, AgentSkill, AgentStatus } from '../domain/routing';
 import { returningRows } from './sql';
 
@@ -77,6 +77,7 @@ export class AgentRepository {
     id: string,
     s: AgentSettings,
   ): Promise<{ agent: StoredAgent; previousStatus: AgentStatus | null }> {
+    forgetInTransaction(manager, `triage.skills:${tenantId}`);
     const before: Array<{ status: AgentStatus }> = await manager.query(
       `SELECT "status" FROM "triage"."agents" WHERE "tenant_id" = $1 AND "id" = $2 FOR UPDATE`,
       [tenantId, id],
@@ -139,12 +140,15 @@ export class AgentRepository {
   }
 
   /** Distinct skills of the tenant's agents, lower-cased: a category's specialist is only sought when one exists. */
-  async knownSkills(manager: EntityManager, tenantId: string): Promise<Set<string>> {
-    const rows: Array<{ skill: string }> = await manager.query(
-      `SELECT DISTINCT lower(s->>'skill') AS "skill" FROM "triage"."agents", jsonb_array_elements("skills") s WHERE "tenant_id" = $1`,
-      [tenantId],
-    );
-    return new Set(rows.map((r) => r.skill));
+  async knownSkills(manager: EntityManager, tenantId: string): Promise<ReadonlySet<string>> {
+    // Once per transaction: skills change only when an agent is saved (which forgets it).
+    return memoInTransaction(manager, `triage.skills:${tenantId}`, async () => {
+      const rows: Array<{ skill: string }> = await manager.query(
+        `SELECT DISTINCT lower(s->>'skill') AS "skill" FROM "triage"."agents", jsonb_array_elements("skills") s WHERE "tenant_id" = $1`,
+        [tenantId],
+      );
+      return new Set(rows.map((r) => r.skill));
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { forgetInTransaction, memoInTransaction } from '@helpdesk/persistence';
 import type { Queue } from '../domain/routing';
 
 interface QueueRow {
@@ -40,16 +41,20 @@ const toQueue = (r: QueueRow): StoredQueue => ({
 export class QueueRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Read once per transaction (every new ticket of a consumer's chunk routes with them). */
   async list(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<StoredQueue[]> {
-    const rows: QueueRow[] = await manager.query(
-      `SELECT * FROM "triage"."queues" WHERE "tenant_id" = $1 ORDER BY "id"`,
-      [tenantId],
-    );
-    return rows.map(toQueue);
+    return memoInTransaction(manager, `triage.queues:${tenantId}`, async () => {
+      const rows: QueueRow[] = await manager.query(
+        `SELECT * FROM "triage"."queues" WHERE "tenant_id" = $1 ORDER BY "id"`,
+        [tenantId],
+      );
+      return rows.map(toQueue);
+    });
   }
 
   /** Creates or replaces a queue; a new default queue takes the role from the previous one. */
   async upsert(manager: EntityManager, tenantId: string, id: string, s: QueueSettings): Promise<StoredQueue> {
+    forgetInTransaction(manager, `triage.queues:${tenantId}`);
     if (s.isDefault) {
       await manager.query(
         `UPDATE "triage"."queues" SET "is_default" = false, "updated_at" = now() WHERE "tenant_id" = $1 AND "id" <> $2 AND "is_default"`,

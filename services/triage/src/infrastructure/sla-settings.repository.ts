@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { forgetInTransaction, memoInTransaction } from '@helpdesk/persistence';
 import type { BusinessCalendarDefinition, SlaPolicy, SlaTarget, TicketPriority } from '../domain/sla';
 
 interface PolicyRow {
@@ -83,11 +84,14 @@ export class SlaSettingsRepository {
     tenantId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<StoredSlaPolicy | null> {
-    const rows: PolicyRow[] = await manager.query(
-      `SELECT * FROM "triage"."sla_policies" WHERE "tenant_id" = $1 AND "is_default"`,
-      [tenantId],
-    );
-    return rows[0] ? toPolicy(rows[0]) : null;
+    // Once per transaction: every new ticket of a consumer's chunk starts its clocks with it.
+    return memoInTransaction(manager, `triage.sla-policies:${tenantId}`, async () => {
+      const rows: PolicyRow[] = await manager.query(
+        `SELECT * FROM "triage"."sla_policies" WHERE "tenant_id" = $1 AND "is_default"`,
+        [tenantId],
+      );
+      return rows[0] ? toPolicy(rows[0]) : null;
+    });
   }
 
   /** Creates or replaces a policy; a new default takes the role from the previous one. */
@@ -96,6 +100,7 @@ export class SlaSettingsRepository {
     tenantId: string,
     p: Omit<StoredSlaPolicy, 'updatedAt'>,
   ): Promise<StoredSlaPolicy> {
+    forgetInTransaction(manager, `triage.sla-policies:${tenantId}`);
     if (p.isDefault) {
       await manager.query(
         `UPDATE "triage"."sla_policies" SET "is_default" = false, "updated_at" = now() WHERE "tenant_id" = $1 AND "id" <> $2 AND "is_default"`,
@@ -131,11 +136,13 @@ export class SlaSettingsRepository {
     id: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<StoredCalendar | null> {
-    const rows: CalendarRow[] = await manager.query(
-      `SELECT * FROM "triage"."business_calendars" WHERE "tenant_id" = $1 AND "id" = $2`,
-      [tenantId, id],
-    );
-    return rows[0] ? toCalendar(rows[0]) : null;
+    return memoInTransaction(manager, `triage.calendars:${tenantId}:${id}`, async () => {
+      const rows: CalendarRow[] = await manager.query(
+        `SELECT * FROM "triage"."business_calendars" WHERE "tenant_id" = $1 AND "id" = $2`,
+        [tenantId, id],
+      );
+      return rows[0] ? toCalendar(rows[0]) : null;
+    });
   }
 
   async upsertCalendar(
@@ -143,6 +150,7 @@ export class SlaSettingsRepository {
     tenantId: string,
     c: Omit<StoredCalendar, 'updatedAt'>,
   ): Promise<StoredCalendar> {
+    forgetInTransaction(manager, `triage.calendars:${tenantId}:`);
     const rows: CalendarRow[] = await manager.query(
       `INSERT INTO "triage"."business_calendars" ("tenant_id", "id", "name", "definition") VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT ("tenant_id", "id") DO UPDATE SET "name" = EXCLUDED."name", "definition" = EXCLUDED."definition", "updated_at" = now()
