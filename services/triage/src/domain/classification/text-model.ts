@@ -85,9 +85,11 @@ interface PackedWeights {
   readonly presence: Int32Array;
   /** Row-major, labels.length per row, rows in feature order. */
   readonly weights: Float32Array;
+  readonly labels: number;
 }
 
-// Keyed by the dense matrix: models derived with withEvaluation/withBias/withMinConfidence share one layout.
+// Keyed by the dense matrix, which is never changed once a model is built: models derived with
+// withEvaluation/withBias/withMinConfidence share one layout.
 const packedCache = new WeakMap<Float32Array, PackedWeights>();
 
 function packWeights(dense: Float32Array, k: number, dimension: number): PackedWeights {
@@ -110,7 +112,7 @@ function packWeights(dense: Float32Array, k: number, dimension: number): PackedW
   }
   const weights = new Float32Array(kept.length * k);
   kept.forEach((i, r) => weights.set(dense.subarray(i * k, i * k + k), r * k));
-  return { presence, weights };
+  return { presence, weights, labels: k };
 }
 
 /** The packed row of feature `index`, or -1 when all its weights are zero. */
@@ -287,7 +289,7 @@ export class TextModel {
 
   private packed(): PackedWeights {
     let packed = packedCache.get(this.weights);
-    if (!packed) {
+    if (packed?.labels !== this.labels.length) {
       packed = packWeights(this.weights, this.labels.length, this.features.dimension);
       packedCache.set(this.weights, packed);
     }
