@@ -1,4 +1,5 @@
 import { FeatureHasher, FeatureHashingError, SparseVector } from './feature-hash';
+import { normalizeText } from './normalize';
 import { stemEnglish, stemSpan } from './stem';
 
 describe('FeatureHasher', () => {
@@ -71,6 +72,12 @@ describe('FeatureHasher', () => {
     expect(hasher.namesOf(text, [index('server crash'), index('器宕')])).toEqual(fresh.namesOf(text, [index('server crash'), index('器宕')]));
     hasher.vectorize('something else entirely');
     expect(hasher.namesOf(text, [index('crash')])).toEqual(new Map([[index('crash'), 'crash']]));
+  });
+
+  it('separates words at every kind of whitespace, as the normalised text does', () => {
+    const text = '  The\tserver\u00a0CRASHED\u1680again\u3000服务器\u2028宕机 \n ';
+    expect(hasher.namedFeatures(text)).toEqual(hasher.namedFeatures(normalizeText(text)));
+    expect(hasher.namedFeatures(text).map((f) => f.name)).toEqual(['server', 'crash', 'server crash', '服', '务', '器', '服务', '务器', '宕', '机', '宕机']);
   });
 
   it('produces nothing for punctuation-only input and rejects a bad dimension', () => {

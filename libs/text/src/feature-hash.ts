@@ -1,4 +1,3 @@
-import { normalizeText } from './normalize';
 import { stemEnglish, stemSpan } from './stem';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 
@@ -94,11 +93,28 @@ function isHan(c: number): boolean {
 function isWordChar(c: number): boolean {
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
   if (c < 0xc0) return false;
+  if (c === 0x1680) return false; // Ogham space mark, the one whitespace character above 0xc0 outside these ranges
   if (c >= 0x2000 && c <= 0x2bff) return false; // punctuation, arrows, symbols
   if (c >= 0x3000 && c <= 0x303f) return false; // CJK punctuation
   if (c >= 0xd800 && c <= 0xf8ff) return false; // surrogates (emoji) and private use
   if (c >= 0xfe30 && c <= 0xffef) return false; // CJK compatibility forms, full-width punctuation
   return !isHan(c);
+}
+
+let lastRaw: string | undefined;
+let lastFolded = '';
+
+/**
+ * normalizeText without its whitespace collapsing and trimming, which cannot change a feature: every
+ * whitespace character separates words here. One ticket's text is read by every model in turn: the last
+ * result is kept.
+ */
+function featureText(raw: string): string {
+  if (raw !== lastRaw) {
+    lastFolded = raw.normalize('NFKC').toLowerCase();
+    lastRaw = raw;
+  }
+  return lastFolded;
 }
 
 // Per token of a scan, the token the word pair joins it to, or: no pair, or a run of Chinese characters.
@@ -274,7 +290,7 @@ export class FeatureHasher {
     this.scannedInput = undefined;
     this.count = 0;
     this.tokens = 0;
-    const text = normalizeText(raw);
+    const text = featureText(raw);
     this.scannedText = text;
     const { wordBigrams, hanCharNgrams, wordCharNgrams, stem, dropStopWords } = this.options;
     const n = text.length;
