@@ -123,19 +123,19 @@ const HAN_RUN = -2;
 
 // Stop words by a hash of their characters, so a word of the text is checked without building its string.
 const STOP_SLOTS = 1024;
-const SEED_STOP = 0x2f6b1c35;
 const stopTable: (string | undefined)[] = new Array<string | undefined>(STOP_SLOTS).fill(undefined);
 let longestStopWord = 0;
 for (const word of ENGLISH_STOP_WORDS) {
-  let slot = fnv(word, 0, word.length, SEED_STOP) & (STOP_SLOTS - 1);
+  let slot = fnv(word, 0, word.length, SEED_WORD) & (STOP_SLOTS - 1);
   while (stopTable[slot] !== undefined) slot = (slot + 1) & (STOP_SLOTS - 1);
   stopTable[slot] = word;
   longestStopWord = Math.max(longestStopWord, word.length);
 }
 
-function isStopWord(text: string, start: number, end: number): boolean {
+/** Whether text[start, end), whose word hash is `hash`, is a stop word. */
+function isStopWord(hash: number, text: string, start: number, end: number): boolean {
   if (end - start > longestStopWord) return false;
-  let slot = fnv(text, start, end, SEED_STOP) & (STOP_SLOTS - 1);
+  let slot = hash & (STOP_SLOTS - 1);
   for (;;) {
     const word = stopTable[slot];
     if (word === undefined) return false;
@@ -327,13 +327,14 @@ export class FeatureHasher {
       }
       const start = i;
       i = end;
-      if (dropStopWords && isStopWord(text, start, end)) continue;
-      // The (stemmed) word is hashed from the text's characters: no string is built per word.
+      // The (stemmed) word is hashed from the text's characters: no string is built per word. Its stem is a
+      // prefix, so hashing on to the end of the word gives the unstemmed word's hash for the stop words.
       const span = stem ? stemSpan(text, start, end) : (end - start) * 2;
       const kept = span >> 1;
       const y = (span & 1) === 1;
       const length = kept + (y ? 1 : 0);
       let h = fnv(text, start, start + kept, SEED_WORD);
+      if (dropStopWords && isStopWord(fnv(text, start + kept, end, h), text, start, end)) continue;
       if (y) h = Math.imul(h ^ 0x79, 0x01000193);
       const pair = wordBigrams ? previousToken : NO_PAIR;
       let grams = 0;
