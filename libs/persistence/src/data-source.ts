@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import { preparingClientClass } from './prepared-statements';
 
 export interface DatabaseSettings {
   host: string;
@@ -7,6 +8,8 @@ export interface DatabaseSettings {
   user: string;
   password?: string;
   poolSize: number;
+  /** Frequent parameterised statements become prepared statements on each connection (default off). */
+  prepareStatements?: boolean;
 }
 
 export interface ServiceDataSourceOptions {
@@ -41,6 +44,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
       // search_path keeps raw SQL inside the service's own schema.
       options: `-c search_path=${options.service}`,
       connectionTimeoutMillis: 5000,
+      ...(options.db.prepareStatements ? { Client: preparingClientClass() } : {}),
     },
   };
   return new DataSource(config);

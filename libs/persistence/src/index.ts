@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './cursor';
 export * from './row-clock-defaults';
 export * from './deferred-writes';
+export * from './prepared-statements';

@@ -27,6 +27,8 @@ export class BaseServiceConfig {
   @IsString() @MinLength(1) DB_USER!: string;
   @IsOptional() @IsString() DB_PASSWORD?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(200) DB_POOL_SIZE = 10;
+  /** Frequent statements as prepared statements per connection: parsed and planned once, not per call. */
+  @Transform(({ value }) => value === true || value === 'true' || value === '1') DB_PREPARE_STATEMENTS = true;
   @IsString() REDIS_URL = 'redis://127.0.0.1:6379/0';
   @IsString() @MinLength(1) KAFKA_BROKERS = '127.0.0.1:9092';
   @IsString() KAFKA_GROUP_PREFIX = '';

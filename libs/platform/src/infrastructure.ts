@@ -46,6 +46,7 @@ export class ServiceInfrastructure {
         user: config.DB_USER,
         password: config.DB_PASSWORD,
         poolSize: config.DB_POOL_SIZE,
+        prepareStatements: config.DB_PREPARE_STATEMENTS,
       },
       ...dataSourceOptions,
     });
