@@ -263,9 +263,19 @@ async function httpCrossCheck(stack: BenchStack, apiKey: string, tap: KafkaTap):
   let ticketListsMessage = 0;
   let timelineHasRouted = 0;
   const problems: string[] = [];
+  // Ingestion learns a message's ticket from triage's events, a moment after the bench's own tap does.
+  const deadline = Date.now() + 10_000;
+  let waitedMs = 0;
   for (const messageId of ids) {
-    const m = jsonBody(await stack.services.ingestion.http.json('GET', `/v1/messages/${messageId}`, apiKey));
-    const ticketId = stringField(m, 'ticketId');
+    const read = async (): Promise<string | undefined> =>
+      stringField(jsonBody(await stack.services.ingestion.http.json('GET', `/v1/messages/${messageId}`, apiKey)), 'ticketId');
+    let ticketId = await read();
+    const waitStarted = Date.now();
+    while (!ticketId && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      ticketId = await read();
+    }
+    waitedMs += Date.now() - waitStarted;
     const expected = tap.created.get(messageId)?.ticketId;
     if (ticketId) messageHasTicket++;
     if (ticketId && ticketId === expected) ticketMatches++;
@@ -276,7 +286,7 @@ async function httpCrossCheck(stack: BenchStack, apiKey: string, tap: KafkaTap):
     else if (problems.length < 5) problems.push(`ticket ${String(expected)} does not list message ${messageId}`);
     if (events.some((e) => stringField(e, 'type') === 'ticket.routed')) timelineHasRouted++;
   }
-  return { sampled: ids.length, messageHasTicketId: messageHasTicket, ticketIdMatchesKafka: ticketMatches, ticketListsMessage, timelineHasRouted, problems };
+  return { sampled: ids.length, waitedForTicketIdsMs: waitedMs, messageHasTicketId: messageHasTicket, ticketIdMatchesKafka: ticketMatches, ticketListsMessage, timelineHasRouted, problems };
 }
 
 interface ReportInput {
@@ -524,7 +534,7 @@ function printReport(report: ReturnType<typeof buildReport>): string {
   if (isRecord(cc)) {
     out.push(
       '',
-      `HTTP read-back of ${String(cc['sampled'])} tickets: message shows its ticketId ${String(cc['messageHasTicketId'])}, same ticket as Kafka ${String(cc['ticketIdMatchesKafka'])}, ticket lists the message ${String(cc['ticketListsMessage'])}, timeline has ticket.routed ${String(cc['timelineHasRouted'])}`,
+      `HTTP read-back of ${String(cc['sampled'])} tickets (waited ${String(cc['waitedForTicketIdsMs'])} ms for messages to show their ticket): message shows its ticketId ${String(cc['messageHasTicketId'])}, same ticket as Kafka ${String(cc['ticketIdMatchesKafka'])}, ticket lists the message ${String(cc['ticketListsMessage'])}, timeline has ticket.routed ${String(cc['timelineHasRouted'])}`,
     );
   }
   return out.join('\n');
