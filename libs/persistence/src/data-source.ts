@@ -83,6 +83,9 @@ export function isTransientDatabaseError(err: unknown): boolean {
     if (/^(08|53|57P|40001|40P01)/.test(code)) return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) return true;
   }
+  // A connection lost mid-transaction (a database restart) leaves its query runner released.
+  const name = (err as { name?: unknown }).name;
+  if (name === 'QueryRunnerProviderAlreadyReleasedError' || name === 'QueryRunnerAlreadyReleasedError') return true;
   const message = (err as { message?: unknown }).message;
   return (
     typeof message === 'string' &&
