@@ -37,27 +37,28 @@ describe('prepared statements', () => {
     }
   }
 
-  it('prepares a statement once it has been sent a few times, and answers as before', async () => {
-    const dataSource = await open(true);
+  async function withDataSource(prepareStatements: boolean, use: (dataSource: DataSource) => Promise<void>): Promise<void> {
+    const dataSource = await open(prepareStatements);
     try {
+      await use(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+
+  it('prepares a statement once it has been sent a few times, and answers as before', () =>
+    withDataSource(true, async (dataSource) => {
       const once = await preparedAfterUses(dataSource, 1);
       expect(once.prepared).toBe(0);
       const often = await preparedAfterUses(dataSource, 6);
       expect(often.prepared).toBe(1);
       expect(often.answers).toEqual(Array.from({ length: 6 }, (_, i) => ({ n: i + 1, label: `call ${i}` })));
-    } finally {
-      await dataSource.destroy();
-    }
-  });
+    }));
 
-  it('sends every statement unnamed when turned off', async () => {
-    const dataSource = await open(false);
-    try {
+  it('sends every statement unnamed when turned off', () =>
+    withDataSource(false, async (dataSource) => {
       const often = await preparedAfterUses(dataSource, 6);
       expect(often.prepared).toBe(0);
       expect(often.answers).toHaveLength(6);
-    } finally {
-      await dataSource.destroy();
-    }
-  });
+    }));
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { deferWrite, type Queryable } from '@helpdesk/persistence';
+import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
 import { EVENTS, type EventEnvelope, type EventType, type PayloadOf } from '@helpdesk/contracts';
 import { currentCorrelation } from './correlation';
 
@@ -52,9 +52,7 @@ export class EventPublisher {
     const rows = envelopes.map((e): OutboxInsert => [e.id, e.tenantId, EVENTS[e.type as EventType].topic, e.aggregateId, e.type, JSON.stringify(e)]);
     const runner = manager.queryRunner;
     // Inside a transaction the rows are written once, just before it commits, with the rest of its events.
-    if (!deferWrite(manager, `outbox:${this.schema}`, rows, (db, all) => insertOutboxRows(db, this.schema, all))) {
-      await insertOutboxRows(manager, this.schema, rows);
-    }
+    await writeBeforeCommit(manager, `outbox:${this.schema}`, rows, (db, all) => insertOutboxRows(db, this.schema, all));
     // Inside a transaction the relay is woken only once it commits (OutboxCommitNotifier): woken
     // earlier, it would find nothing yet and sleep a whole poll interval.
     if (runner?.isTransactionActive) (runner.data as Record<string, unknown>)[OUTBOX_APPENDED] = true;

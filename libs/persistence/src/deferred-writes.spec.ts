@@ -1,5 +1,5 @@
 import type { EntityManager, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent } from 'typeorm';
-import { DeferredWrites, deferWrite, forgetInTransaction, memoInTransaction, type Queryable } from './deferred-writes';
+import { DeferredWrites, forgetInTransaction, writeBeforeCommit, memoInTransaction, type Queryable } from './deferred-writes';
 
 function transaction(subscribers: object[]): { runner: QueryRunner; manager: EntityManager } {
   const runner = { isTransactionActive: true, data: {} } as unknown as QueryRunner;
@@ -16,9 +16,9 @@ describe('writes deferred to the commit', () => {
       flushed.push(`${name}:${items.join(',')}`);
       return Promise.resolve();
     };
-    expect(deferWrite(manager, 'b', [1, 2], flush('b'))).toBe(true);
-    expect(deferWrite(manager, 'a', [3], flush('a'))).toBe(true);
-    expect(deferWrite(manager, 'b', [4], flush('b'))).toBe(true);
+    await writeBeforeCommit(manager, 'b', [1, 2], flush('b'));
+    await writeBeforeCommit(manager, 'a', [3], flush('a'));
+    await writeBeforeCommit(manager, 'b', [4], flush('b'));
     expect(flushed).toEqual([]);
     await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
     expect(flushed).toEqual(['b:1,2,4', 'a:3']);
@@ -34,20 +34,25 @@ describe('writes deferred to the commit', () => {
       flushed.push([...items]);
       return Promise.resolve();
     };
-    deferWrite(manager, 'k', [1], flush);
+    await writeBeforeCommit(manager, 'k', [1], flush);
     await writes.beforeTransactionStart({ queryRunner: runner } as TransactionStartEvent);
     expect(flushed).toEqual([[1]]);
-    deferWrite(manager, 'k', [2], flush);
+    await writeBeforeCommit(manager, 'k', [2], flush);
     writes.afterTransactionRollback({ queryRunner: runner } as TransactionRollbackEvent);
     await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
     expect(flushed).toEqual([[1]]);
   });
 
-  it('defers nothing outside a transaction or without the subscriber', () => {
-    const none = (): Promise<void> => Promise.resolve();
+  it('writes at once outside a transaction or without the subscriber', async () => {
+    const written: number[][] = [];
+    const flush = (_db: Queryable, items: readonly number[]): Promise<void> => {
+      written.push([...items]);
+      return Promise.resolve();
+    };
     const outside = { queryRunner: { isTransactionActive: false, data: {} }, connection: { subscribers: [new DeferredWrites()] } } as unknown as EntityManager;
-    expect(deferWrite(outside, 'k', [1], none)).toBe(false);
-    expect(deferWrite(transaction([]).manager, 'k', [1], none)).toBe(false);
+    await writeBeforeCommit(outside, 'k', [1], flush);
+    await writeBeforeCommit(transaction([]).manager, 'k', [2], flush);
+    expect(written).toEqual([[1], [2]]);
   });
 });
 

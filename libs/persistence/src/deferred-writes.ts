@@ -79,11 +79,16 @@ export function forgetInTransaction(manager: EntityManager, prefix: string): voi
 }
 
 /**
- * Queues `items` to be written by `flush` just before the manager's transaction commits. Returns false,
- * deferring nothing, outside a transaction or on a data source without `DeferredWrites`: the caller
- * writes at once. Writes under the same key share one flush (the first one given).
+ * Has `flush` write `items` just before the manager's transaction commits, with every other item
+ * deferred under the same key (their flush is the first one given). Outside a transaction, or on a
+ * data source without `DeferredWrites`, writes them at once.
  */
-export function deferWrite<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): boolean {
+export async function writeBeforeCommit<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): Promise<void> {
+  if (!deferWrite(manager, key, items, flush)) await flush(manager, items);
+}
+
+/** Queues the items; false when the manager's transaction cannot defer them. */
+function deferWrite<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): boolean {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive || !manager.connection.subscribers.some((s) => s instanceof DeferredWrites)) return false;
   const data = runner.data as Record<string, unknown>;

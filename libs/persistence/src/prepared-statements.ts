@@ -31,6 +31,7 @@ export function preparingClientClass(): typeof Client {
     }
     const name = `hd_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     names.set(text, name);
+    uses.delete(text);
     return name;
   };
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { deferWrite, type Queryable } from '@helpdesk/persistence';
+import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
 import type { EventEnvelope } from '@helpdesk/contracts';
 import { entrySpan, type LedgerEntry, type ReadEvent, type TicketLedger } from '../domain';
 
@@ -31,7 +31,7 @@ export class MetricsRepository {
       startMs: span.startMs,
       endMs: span.endMs,
     };
-    if (!deferWrite(manager, 'feedback.metrics', [row], writeMetricsRows)) await writeMetricsRows(manager, [row]);
+    await writeBeforeCommit(manager, 'feedback.metrics', [row], writeMetricsRows);
   }
 
   /** Ledgers of the tickets that can count in [from, to): some entry or deadline inside it. */

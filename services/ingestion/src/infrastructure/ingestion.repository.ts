@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
-import { deferWrite, type Queryable } from '@helpdesk/persistence';
+import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
 import type { CustomerIdentity } from '../domain/customer-identity';
 import type {
   Attachment,
@@ -317,8 +317,7 @@ export class IngestionRepository {
     messageId: string,
     ticketId: string,
   ): Promise<void> {
-    const link: TicketLink = [tenantId, messageId, ticketId];
-    if (!deferWrite(manager, 'ingestion.message-tickets', [link], writeTicketLinks)) await writeTicketLinks(manager, [link]);
+    await writeBeforeCommit(manager, 'ingestion.message-tickets', [[tenantId, messageId, ticketId] satisfies TicketLink], writeTicketLinks);
   }
 
   /** Finds the customer owning any of the identities (following merges). */

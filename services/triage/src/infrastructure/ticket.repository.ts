@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, Priority, TicketStatus } from '@helpdesk/contracts';
-import { InvalidCursorError, decodeCursor, deferWrite, encodeCursor, type Queryable } from '@helpdesk/persistence';
+import { InvalidCursorError, decodeCursor, encodeCursor, writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
 import type { AgentRequirements } from '../domain/routing';
 import type { TicketSlaState } from '../domain/sla';
 import type { PrioritySource, Ticket, TicketClassification, TicketRouting } from '../domain/ticket';
@@ -430,7 +430,7 @@ export class TicketRepository {
   async recordAll(manager: EntityManager, tenantId: string, ticketId: string, entries: readonly TimelineRecord[]): Promise<void> {
     if (entries.length === 0) return;
     const rows = entries.map((e): TimelineRow => [tenantId, ticketId, e.type, e.actor ?? null, JSON.stringify(e.data), e.at ?? new Date()]);
-    if (!deferWrite(manager, 'triage.ticket_events', rows, insertTimelineRows)) await insertTimelineRows(manager, rows);
+    await writeBeforeCommit(manager, 'triage.ticket_events', rows, insertTimelineRows);
   }
 
   async messages(tenantId: string, ticketId: string): Promise<TicketMessage[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { deferWrite, type CursorPosition, type Queryable } from '@helpdesk/persistence';
+import { writeBeforeCommit, type CursorPosition, type Queryable } from '@helpdesk/persistence';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../../domain/webhooks/webhook-subscription';
 import { updateReturning } from '../update-returning';
 
@@ -90,9 +90,9 @@ export class WebhookDeliveryRepository {
    * queued (0 for a tenant without a matching subscription).
    */
   async enqueue(manager: EntityManager, event: QueuedEvent, patterns: string[], onQueued: (count: number) => void = () => undefined): Promise<void> {
-    const item: PendingDelivery = { event, patterns };
-    const flush = async (db: Queryable, items: readonly PendingDelivery[]): Promise<void> => onQueued(await enqueueAll(db, items));
-    if (!deferWrite(manager, 'ingestion.webhook-deliveries', [item], flush)) await flush(manager, [item]);
+    await writeBeforeCommit(manager, 'ingestion.webhook-deliveries', [{ event, patterns }], async (db, items: readonly PendingDelivery[]) =>
+      onQueued(await enqueueAll(db, items)),
+    );
   }
 
   /**
