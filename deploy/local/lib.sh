@@ -55,7 +55,8 @@ ensure_node() {
 ensure_deps() {
   cd "$REPO_ROOT"
   local stamp="node_modules/.install-stamp"
-  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ] \
+    || [ -n "$(find patches -newer "$stamp" 2>/dev/null)" ]; then
     log "installing npm dependencies"
     # `npm install`, not `npm ci`: the registry serves only this platform's native optional packages,
     # so a lock file can never list every platform's, and `npm ci` would refuse it.
