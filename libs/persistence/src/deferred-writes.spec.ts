@@ -1,5 +1,5 @@
 import type { EntityManager, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent } from 'typeorm';
-import { DeferredWrites, forgetInTransaction, writeBeforeCommit, memoInTransaction, type Queryable } from './deferred-writes';
+import { DeferredWrites, forgetInTransaction, writeBeforeCommit, writePendingNow, memoInTransaction, type Queryable } from './deferred-writes';
 
 function transaction(subscribers: object[]): { runner: QueryRunner; manager: EntityManager } {
   const runner = { isTransactionActive: true, data: {} } as unknown as QueryRunner;
@@ -41,6 +41,24 @@ describe('writes deferred to the commit', () => {
     writes.afterTransactionRollback({ queryRunner: runner } as TransactionRollbackEvent);
     await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
     expect(flushed).toEqual([[1]]);
+  });
+
+  it('writes the items of one key at once for a read in the same transaction, the rest still at the commit', async () => {
+    const writes = new DeferredWrites();
+    const { runner, manager } = transaction([writes]);
+    const flushed: string[] = [];
+    const flush = (name: string) => (_db: Queryable, items: readonly number[]): Promise<void> => {
+      flushed.push(`${name}:${items.join(',')}`);
+      return Promise.resolve();
+    };
+    await writeBeforeCommit(manager, 'a', [1], flush('a'));
+    await writeBeforeCommit(manager, 'b', [2], flush('b'));
+    await writePendingNow(manager, 'a');
+    await writePendingNow(manager, 'missing');
+    expect(flushed).toEqual(['a:1']);
+    await writeBeforeCommit(manager, 'a', [3], flush('a'));
+    await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
+    expect(flushed).toEqual(['a:1', 'b:2', 'a:3']);
   });
 
   it('writes at once outside a transaction or without the subscriber', async () => {

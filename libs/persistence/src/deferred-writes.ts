@@ -21,7 +21,7 @@ const PENDING = 'helpdesk.deferred-writes';
  * Write-only rows a transaction produces one at a time (outbox events, queued webhook deliveries,
  * projections) are written once, just before it commits: a consumer's chunk of fifty events then
  * costs one multi-row statement per kind of row instead of fifty. Rows of a rolled-back level are
- * dropped with it. Only for rows nothing reads back inside the same transaction.
+ * dropped with it. A read of such rows inside the same transaction calls `writePendingNow` first.
  */
 export class DeferredWrites implements EntitySubscriberInterface {
   /**
@@ -85,6 +85,19 @@ export function forgetInTransaction(manager: EntityManager, prefix: string): voi
  */
 export async function writeBeforeCommit<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): Promise<void> {
   if (!deferWrite(manager, key, items, flush)) await flush(manager, items);
+}
+
+/**
+ * Writes what is pending under `key` now, for a read of those rows inside the same transaction
+ * (another event of the same chunk asking for a row an earlier one deferred).
+ */
+export async function writePendingNow(manager: EntityManager, key: string): Promise<void> {
+  const runner = manager.queryRunner;
+  const pending = runner?.data?.[PENDING] as Map<string, PendingWrite> | undefined;
+  const write = pending?.get(key);
+  if (!runner || !pending || !write) return;
+  pending.delete(key);
+  await write.flush(runner, write.items);
 }
 
 /** Queues the items; false when the manager's transaction cannot defer them. */

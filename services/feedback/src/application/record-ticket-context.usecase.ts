@@ -27,7 +27,7 @@ export class RecordTicketContextUseCase {
     const { tenantId, payload } = event;
     const followUp = await this.followUpOf(manager, event);
     const createdAt = new Date(payload.createdAt);
-    const inserted = await this.contexts.insert(manager, {
+    const context = {
       tenantId,
       ticketId: payload.ticketId,
       customerId: payload.customerId,
@@ -36,8 +36,10 @@ export class RecordTicketContextUseCase {
       language: payload.language,
       followUpId: followUp?.id ?? null,
       createdAt,
-    });
-    if (inserted && followUp !== null)
+    };
+    // Most tickets answer no follow-up: their context waits for the chunk's one insert.
+    if (followUp === null) return this.contexts.record(manager, context);
+    if (await this.contexts.insert(manager, context))
       await this.followUps.linkTicket(manager, tenantId, followUp.id, payload.ticketId, createdAt);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { writeBeforeCommit, writePendingNow, type Queryable } from '@helpdesk/persistence';
 
 /** What feedback keeps of a ticket to reach its customer again. */
 export interface TicketContext {
@@ -36,8 +37,38 @@ const toContext = (row: TicketContextRow): TicketContext => ({
   createdAt: row.created_at,
 });
 
+const DEFERRED_CONTEXTS = 'feedback.ticket-contexts';
+
+/** A chunk's new contexts in one statement; a ticket already known (or listed twice) keeps its first. */
+async function writeContexts(db: Queryable, contexts: readonly TicketContext[]): Promise<void> {
+  await db.query(
+    `INSERT INTO "feedback"."ticket_contexts"
+       ("tenant_id", "ticket_id", "customer_id", "conversation_id", "channel", "language", "follow_up_id", "created_at")
+     SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::uuid[], $8::timestamptz[])
+     ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING`,
+    [
+      contexts.map((c) => c.tenantId),
+      contexts.map((c) => c.ticketId),
+      contexts.map((c) => c.customerId),
+      contexts.map((c) => c.conversationId),
+      contexts.map((c) => c.channel),
+      contexts.map((c) => c.language),
+      contexts.map((c) => c.followUpId),
+      contexts.map((c) => c.createdAt),
+    ],
+  );
+}
+
 @Injectable()
 export class TicketContextRepository {
+  /**
+   * Inside a transaction, written with the chunk's other new contexts just before it commits (the
+   * reads below write them first); a redelivered ticket.created changes nothing.
+   */
+  async record(manager: EntityManager, context: TicketContext): Promise<void> {
+    await writeBeforeCommit(manager, DEFERRED_CONTEXTS, [context], writeContexts);
+  }
+
   /** Inserts once per ticket; a redelivered ticket.created changes nothing. */
   async insert(manager: EntityManager, context: TicketContext): Promise<boolean> {
     const rows: unknown[] = await manager.query(
@@ -60,6 +91,7 @@ export class TicketContextRepository {
   }
 
   async find(manager: EntityManager, tenantId: string, ticketId: string): Promise<TicketContext | null> {
+    await writePendingNow(manager, DEFERRED_CONTEXTS);
     const rows: TicketContextRow[] = await manager.query(
       `SELECT * FROM "feedback"."ticket_contexts" WHERE "tenant_id" = $1 AND "ticket_id" = $2`,
       [tenantId, ticketId],
@@ -73,6 +105,7 @@ export class TicketContextRepository {
     tenantId: string,
     conversationId: string,
   ): Promise<TicketContext | null> {
+    await writePendingNow(manager, DEFERRED_CONTEXTS);
     const rows: TicketContextRow[] = await manager.query(
       `SELECT * FROM "feedback"."ticket_contexts"
        WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_id" IS NULL

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PRIORITIES, type Priority } from '@helpdesk/contracts';
+import { forgetInTransaction, memoInTransaction } from '@helpdesk/persistence';
 import { DEFAULT_SELF_SERVICE_SETTINGS, type SelfServiceSettings } from '../application/self-service.policy';
 
 const S = 'knowledge';
@@ -27,8 +28,12 @@ const isPriority = (p: string): p is Priority => (PRIORITIES as readonly string[
 export class KnowledgeSettingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The tenant's settings, or the defaults when it never changed them. */
-  async selfService(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<SelfServiceSettings & { updatedAt: Date | null }> {
+  /** The tenant's settings, or the defaults when it never changed them; read once per transaction (a chunk of new tickets). */
+  selfService(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<SelfServiceSettings & { updatedAt: Date | null }> {
+    return memoInTransaction(manager, `knowledge.self-service:${tenantId}`, () => this.readSelfService(manager, tenantId));
+  }
+
+  private async readSelfService(manager: EntityManager, tenantId: string): Promise<SelfServiceSettings & { updatedAt: Date | null }> {
     const rows: SettingsRow[] = await manager.query(
       `SELECT "auto_answer_enabled", "auto_answer_threshold", "auto_answer_min_score", "auto_answer_priorities", "auto_answer_categories", "gap_max_score", "updated_at"
        FROM "${S}"."tenant_settings" WHERE "tenant_id" = $1`,
@@ -48,6 +53,7 @@ export class KnowledgeSettingsRepository {
   }
 
   async saveSelfService(manager: EntityManager, tenantId: string, s: SelfServiceSettings, at: Date): Promise<void> {
+    forgetInTransaction(manager, `knowledge.self-service:${tenantId}`);
     await manager.query(
       `INSERT INTO "${S}"."tenant_settings" ("tenant_id", "auto_answer_enabled", "auto_answer_threshold", "auto_answer_priorities", "auto_answer_categories", "gap_max_score", "updated_at", "auto_answer_min_score")
        VALUES ($1, $2, $3, $4::text[], $5::text[], $6, $7, $8)

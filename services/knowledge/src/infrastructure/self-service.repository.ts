@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Priority } from '@helpdesk/contracts';
+import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
 import type { AutoAnswerOutcome } from '../application/self-service.policy';
 import { returningRows } from './sql';
 
@@ -80,6 +81,29 @@ const toAutoAnswer = (r: AutoAnswerRow): AutoAnswerRecord => ({
   outcomeReason: r.outcome_reason,
 });
 
+/** Upserts suggestions; a ticket listed twice keeps its last (one statement cannot update a row twice). */
+async function writeSuggestions(db: Queryable, items: ReadonlyArray<TicketSuggestions & { tenantId: string }>): Promise<void> {
+  const latest = new Map(items.map((s) => [`${s.tenantId}\u0000${s.ticketId}`, s]));
+  const rows = [...latest.values()];
+  await db.query(
+    `INSERT INTO "${S}"."ticket_suggestions" ("tenant_id", "ticket_id", "question", "best_score", "confidence", "simple_question", "suggestions", "computed_at")
+     SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::text[], $4::double precision[], $5::double precision[], $6::boolean[], $7::jsonb[], $8::timestamptz[])
+     ON CONFLICT ("tenant_id", "ticket_id") DO UPDATE SET "question" = EXCLUDED."question", "best_score" = EXCLUDED."best_score",
+       "confidence" = EXCLUDED."confidence", "simple_question" = EXCLUDED."simple_question", "suggestions" = EXCLUDED."suggestions",
+       "computed_at" = EXCLUDED."computed_at"`,
+    [
+      rows.map((s) => s.tenantId),
+      rows.map((s) => s.ticketId),
+      rows.map((s) => s.question),
+      rows.map((s) => s.bestScore),
+      rows.map((s) => s.confidence),
+      rows.map((s) => s.simpleQuestion),
+      rows.map((s) => JSON.stringify(s.suggestions)),
+      rows.map((s) => s.computedAt),
+    ],
+  );
+}
+
 /** Ticket questions, what was suggested for them, and the auto-answers sent with their outcome. */
 @Injectable()
 export class SelfServiceRepository {
@@ -95,15 +119,9 @@ export class SelfServiceRepository {
     return rows.length > 0;
   }
 
+  /** Inside a transaction, written with the chunk's other tickets' suggestions in one statement just before it commits. */
   async saveSuggestions(manager: EntityManager, tenantId: string, s: TicketSuggestions): Promise<void> {
-    await manager.query(
-      `INSERT INTO "${S}"."ticket_suggestions" ("tenant_id", "ticket_id", "question", "best_score", "confidence", "simple_question", "suggestions", "computed_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
-       ON CONFLICT ("tenant_id", "ticket_id") DO UPDATE SET "question" = EXCLUDED."question", "best_score" = EXCLUDED."best_score",
-         "confidence" = EXCLUDED."confidence", "simple_question" = EXCLUDED."simple_question", "suggestions" = EXCLUDED."suggestions",
-         "computed_at" = EXCLUDED."computed_at"`,
-      [tenantId, s.ticketId, s.question, s.bestScore, s.confidence, s.simpleQuestion, JSON.stringify(s.suggestions), s.computedAt],
-    );
+    await writeBeforeCommit(manager, 'knowledge.ticket-suggestions', [{ tenantId, ...s }], writeSuggestions);
   }
 
   async suggestions(tenantId: string, ticketId: string): Promise<TicketSuggestions | undefined> {
