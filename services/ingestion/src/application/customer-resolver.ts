@@ -34,6 +34,16 @@ export class CustomerResolver {
     identities: CustomerIdentity[],
     hint: CustomerProfileHint = {},
   ): Promise<Customer> {
+    return (await this.resolveNoting(manager, tenantId, identities, hint)).customer;
+  }
+
+  /** As `resolve`, saying whether the customer was created just now (it then has no history at all). */
+  async resolveNoting(
+    manager: EntityManager,
+    tenantId: string,
+    identities: CustomerIdentity[],
+    hint: CustomerProfileHint = {},
+  ): Promise<{ customer: Customer; created: boolean }> {
     let customer = await this.repository.findCustomerByIdentities(manager, tenantId, identities);
     const externalId = hint.externalId ?? null;
     if (!customer) {
@@ -56,7 +66,7 @@ export class CustomerResolver {
           identities,
         },
       });
-      return customer;
+      return { customer, created: true };
     }
     const added = await this.repository.addIdentities(manager, tenantId, customer.id, identities);
     const tierChanged = hint.tier !== undefined && hint.tier !== customer.tier;
@@ -80,6 +90,6 @@ export class CustomerResolver {
         },
       });
     }
-    return customer;
+    return { customer, created: false };
   }
 }

@@ -95,8 +95,8 @@ export class SubmitMessageUseCase {
       }
     }
     const occurredAt = command.occurredAt ?? new Date();
-    const customer = await this.customers.resolve(manager, tenantId, identities, command.customer);
-    const conversationId = await this.resolveConversation(manager, command, customer, occurredAt);
+    const { customer, created } = await this.customers.resolveNoting(manager, tenantId, identities, command.customer);
+    const conversationId = await this.resolveConversation(manager, command, customer, occurredAt, created);
     const language = command.language ?? detectLanguage(`${command.subject ?? ''} ${command.body}`);
     const message = await this.repository.insertMessage(manager, {
       tenantId,
@@ -148,6 +148,7 @@ export class SubmitMessageUseCase {
     command: SubmitMessageCommand,
     customer: Customer,
     at: Date,
+    newCustomer: boolean,
   ): Promise<string> {
     const { tenantId } = command;
     if (command.conversationId) {
@@ -166,7 +167,8 @@ export class SubmitMessageUseCase {
       ? await command.resolveConversation(manager, customer)
       : null;
     let open = threaded;
-    if (!open) {
+    // A customer created in this transaction has no conversation to continue: two reads saved per first contact.
+    if (!open && !newCustomer) {
       const rule = await this.repository.conversationRule(manager, tenantId);
       const since = new Date(at.getTime() - rule.continuityHours * 3600_000);
       open =
