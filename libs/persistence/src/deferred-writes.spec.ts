@@ -7,15 +7,20 @@ function transaction(subscribers: object[]): { runner: QueryRunner; manager: Ent
   return { runner, manager };
 }
 
+/** A flush that notes `name:items` for each call. */
+function noting(flushed: string[], name: string) {
+  return (_db: Queryable, items: readonly number[]): Promise<void> => {
+    flushed.push(`${name}:${items.join(',')}`);
+    return Promise.resolve();
+  };
+}
+
 describe('writes deferred to the commit', () => {
   it('hands every item deferred under a key to one flush, keys in the order first used', async () => {
     const writes = new DeferredWrites();
     const { runner, manager } = transaction([writes]);
     const flushed: string[] = [];
-    const flush = (name: string) => (_db: Queryable, items: readonly number[]): Promise<void> => {
-      flushed.push(`${name}:${items.join(',')}`);
-      return Promise.resolve();
-    };
+    const flush = (name: string) => noting(flushed, name);
     await writeBeforeCommit(manager, 'b', [1, 2], flush('b'));
     await writeBeforeCommit(manager, 'a', [3], flush('a'));
     await writeBeforeCommit(manager, 'b', [4], flush('b'));
@@ -47,10 +52,7 @@ describe('writes deferred to the commit', () => {
     const writes = new DeferredWrites();
     const { runner, manager } = transaction([writes]);
     const flushed: string[] = [];
-    const flush = (name: string) => (_db: Queryable, items: readonly number[]): Promise<void> => {
-      flushed.push(`${name}:${items.join(',')}`);
-      return Promise.resolve();
-    };
+    const flush = (name: string) => noting(flushed, name);
     await writeBeforeCommit(manager, 'a', [1], flush('a'));
     await writeBeforeCommit(manager, 'b', [2], flush('b'));
     await writePendingNow(manager, 'a');

@@ -39,13 +39,13 @@ const toContext = (row: TicketContextRow): TicketContext => ({
 
 const DEFERRED_CONTEXTS = 'feedback.ticket-contexts';
 
-/** A chunk's new contexts in one statement; a ticket already known (or listed twice) keeps its first. */
-async function writeContexts(db: Queryable, contexts: readonly TicketContext[]): Promise<void> {
-  await db.query(
+/** Inserts the contexts in one statement; a ticket already known (or listed twice) keeps its first. The number inserted. */
+async function insertContexts(db: Queryable, contexts: readonly TicketContext[]): Promise<number> {
+  const rows = (await db.query(
     `INSERT INTO "feedback"."ticket_contexts"
        ("tenant_id", "ticket_id", "customer_id", "conversation_id", "channel", "language", "follow_up_id", "created_at")
      SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::uuid[], $8::timestamptz[])
-     ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING`,
+     ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING RETURNING "ticket_id"`,
     [
       contexts.map((c) => c.tenantId),
       contexts.map((c) => c.ticketId),
@@ -56,8 +56,13 @@ async function writeContexts(db: Queryable, contexts: readonly TicketContext[]):
       contexts.map((c) => c.followUpId),
       contexts.map((c) => c.createdAt),
     ],
-  );
+  )) as unknown[];
+  return rows.length;
 }
+
+const writeContexts = async (db: Queryable, contexts: readonly TicketContext[]): Promise<void> => {
+  await insertContexts(db, contexts);
+};
 
 @Injectable()
 export class TicketContextRepository {
@@ -69,25 +74,9 @@ export class TicketContextRepository {
     await writeBeforeCommit(manager, DEFERRED_CONTEXTS, [context], writeContexts);
   }
 
-  /** Inserts once per ticket; a redelivered ticket.created changes nothing. */
+  /** Inserts once per ticket, at once; false when it was already recorded (a redelivered ticket.created). */
   async insert(manager: EntityManager, context: TicketContext): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO "feedback"."ticket_contexts"
-         ("tenant_id", "ticket_id", "customer_id", "conversation_id", "channel", "language", "follow_up_id", "created_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING RETURNING "ticket_id"`,
-      [
-        context.tenantId,
-        context.ticketId,
-        context.customerId,
-        context.conversationId,
-        context.channel,
-        context.language,
-        context.followUpId,
-        context.createdAt,
-      ],
-    );
-    return rows.length > 0;
+    return (await insertContexts(manager, [context])) > 0;
   }
 
   async find(manager: EntityManager, tenantId: string, ticketId: string): Promise<TicketContext | null> {
