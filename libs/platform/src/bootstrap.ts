@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_EXTENSION } from './auth';
@@ -44,15 +45,44 @@ export async function createHttpApp(module: DynamicModule, options: HttpAppOptio
     bodyParser: false,
   });
   const metrics = app.get(ServiceInfrastructure).metrics;
-  fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+  watchRequests(fastify, options.logger, options.config.SLOW_REQUEST_LOG_MS, (request, reply, route) => {
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    done();
   });
   const document = buildOpenApi(app, options);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * Per-request bookkeeping: `answered` for every response (metrics), a warning for a slow answer, and
+ * one for a connection closed before its answer, the request no status code or metric would show.
+ */
+export function watchRequests(
+  fastify: FastifyInstance,
+  logger: Pick<AppLogger, 'warn'>,
+  slowMs: number,
+  answered: (request: FastifyRequest, reply: FastifyReply, route: string) => void = () => undefined,
+): void {
+  const finished = new WeakSet<FastifyRequest>();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const started = performance.now();
+    reply.raw.once('close', () => {
+      if (finished.has(request) || reply.raw.writableFinished) return;
+      const route = request.routeOptions.url ?? 'unmatched';
+      logger.warn({ method: request.method, route, ms: Math.round(performance.now() - started) }, 'connection closed before the answer was sent');
+    });
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    finished.add(request);
+    const route = request.routeOptions.url ?? 'unmatched';
+    answered(request, reply, route);
+    if (reply.elapsedTime >= slowMs) {
+      logger.warn({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'slow request');
+    }
+    done();
+  });
 }
 
 export function buildOpenApi(app: INestApplication, options: Pick<HttpAppOptions, 'service' | 'description'>): OpenAPIObject {

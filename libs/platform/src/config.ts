@@ -37,6 +37,8 @@ export class BaseServiceConfig {
   /** Longest a Kafka fetch waits to gather more events: latency per hop traded for fewer requests. */
   @Type(() => Number) @IsInt() @Min(0) @Max(5000) CONSUMER_FETCH_WAIT_MS = 50;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** Requests answered after this many ms are logged at warn with their route. */
+  @Type(() => Number) @IsInt() @Min(1) SLOW_REQUEST_LOG_MS = 5000;
   /** Only read in development: the local demo tenant's key. */
   @IsOptional() @IsString() @MinLength(8) DEMO_API_KEY?: string;
   @Transform(({ value }) => value === true || value === 'true' || value === '1') SEED_DEMO = true;
