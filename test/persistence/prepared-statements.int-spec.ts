@@ -1,5 +1,6 @@
+import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createServiceDataSource } from '@helpdesk/persistence';
+import { createServiceDataSource, preparingClientClass } from '@helpdesk/persistence';
 import { testInfrastructure } from '@helpdesk/testing';
 
 jest.setTimeout(60_000);
@@ -61,4 +62,77 @@ describe('prepared statements', () => {
       expect(often.prepared).toBe(0);
       expect(often.answers).toHaveLength(6);
     }));
+});
+
+/**
+ * A plan made while a table was empty can read a whole tenant for a primary-key look-up; the statement
+ * is prepared again as the table grows, so its plan follows the table's size without waiting for ANALYZE.
+ */
+describe('prepared statements as their tables grow', () => {
+  const infra = testInfrastructure();
+  const lookup = 'SELECT * FROM "grown" WHERE "tenant_id" = $1 AND "id" = $2';
+  const someId = '00000000-0000-4000-8000-000000000001';
+  let client: Client;
+
+  beforeEach(async () => {
+    const Preparing = preparingClientClass({ firstMs: 300 });
+    client = new Preparing({
+      host: infra.pg.host,
+      port: infra.pg.port,
+      database: infra.pg.database,
+      user: process.env.PG_SUPERUSER ?? 'postgres',
+      password: process.env.PG_SUPERUSER_PASSWORD,
+    });
+    await client.connect();
+    // A wide row and a (tenant, time, id) index: on an empty table its cost ties with the primary key's.
+    await client.query(`CREATE TEMP TABLE "grown" ("id" uuid PRIMARY KEY, "tenant_id" varchar(64) NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "subject" varchar(2000))`);
+    await client.query(`CREATE INDEX "ix_grown_tenant_created" ON "grown" ("tenant_id", "created_at" DESC, "id" DESC)`);
+  });
+
+  afterEach(() => client.end());
+
+  const lookUp = async (times: number): Promise<void> => {
+    for (let i = 0; i < times; i++) await client.query(lookup, ['t1', someId]);
+  };
+  const preparedNames = async (): Promise<string[]> =>
+    (await client.query<{ name: string }>(`SELECT "name" FROM pg_prepared_statements WHERE "statement" = $1 ORDER BY "name"`, [lookup])).rows.map((r) => r.name);
+  const indexUsed = async (): Promise<string> => {
+    const [name] = await preparedNames();
+    const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE "${name}"('t1', '${someId}')`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    return /Index Scan using (\w+)/.exec(plan)?.[1] ?? plan;
+  };
+
+  it('is planned again after it has grown, and keeps one prepared statement per text', async () => {
+    await lookUp(8);
+    expect(await indexUsed()).toBe('ix_grown_tenant_created');
+    await client.query(`INSERT INTO "grown" ("id", "tenant_id", "subject") SELECT gen_random_uuid(), 't1', repeat('s', 200) FROM generate_series(1, 5000)`);
+    await lookUp(8);
+    // Still the plan made for the empty table: nothing told PostgreSQL to plan it again.
+    expect(await indexUsed()).toBe('ix_grown_tenant_created');
+    const [before] = await preparedNames();
+
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await lookUp(8);
+    const after = await preparedNames();
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before);
+    expect(await indexUsed()).toBe('grown_pkey');
+  });
+
+  it('renews inside a failed transaction without a second error, and frees what it could not there at the next renewal', async () => {
+    await lookUp(4);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await client.query('BEGIN');
+    await expect(client.query('SELECT 1/0')).rejects.toThrow(/division by zero/);
+    await expect(client.query(lookup, ['t1', someId])).rejects.toThrow(/current transaction is aborted/);
+    await client.query('ROLLBACK');
+    await lookUp(2);
+    expect((await client.query(lookup, ['t1', someId])).rows).toEqual([]);
+    // The statement the failed transaction could not free is still there beside the new one…
+    expect(await preparedNames()).toHaveLength(2);
+    // …until the next renewal (twice the first interval later) frees both older ones.
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    await lookUp(2);
+    expect(await preparedNames()).toHaveLength(1);
+  });
 });
