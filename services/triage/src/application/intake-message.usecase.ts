@@ -8,7 +8,7 @@ import { TriageConfig } from '../config';
 import { TicketRepository, type TicketMessage } from '../infrastructure/ticket.repository';
 import { ReopenTicketUseCase } from './reopen-ticket.usecase';
 import { TenantClassifiers } from './tenant-classifiers.service';
-import { TicketRouter } from './ticket-router.service';
+import { queuedBy, TicketRouter } from './ticket-router.service';
 import { TicketSlaService } from './ticket-sla.service';
 
 type MessageReceived = EventEnvelope<'message.received', PayloadOf<'message.received'>>;
@@ -105,6 +105,21 @@ export class IntakeMessageUseCase {
       contactCount: earlier + 1,
     });
     const clocks = await this.sla.start(manager, tenantId, classification.priority, at);
+    const plan = await this.router.planFor(
+      manager,
+      {
+        tenantId,
+        category: classification.category,
+        customerTier: m.customer.tier,
+        priority: classification.priority,
+        language: m.language,
+        channel: m.channel,
+        classification,
+      },
+      learnedQueue,
+    );
+    // Written already in its queue: routing then only looks for an agent.
+    const { queue, routing, waitingSince } = queuedBy(plan, at.toISOString());
     let ticket = await this.tickets.insert(manager, {
       tenantId,
       customerId: m.customer.customerId,
@@ -117,7 +132,9 @@ export class IntakeMessageUseCase {
       priority: classification.priority,
       prioritySource: 'classifier',
       category: classification.category,
-      queue: null,
+      queue,
+      routing,
+      waitingSince,
       assigneeId: null,
       classification,
       sla: clocks.sla,
@@ -128,7 +145,6 @@ export class IntakeMessageUseCase {
       createdAt: at,
     });
     await this.tickets.addMessage(manager, tenantId, ticket.id, message);
-    const plan = await this.router.planFor(manager, ticket, learnedQueue);
     const slaView = toTicketSlaView(clocks.sla);
     const slaDue = {
       firstResponseDueAt: slaView.firstResponseDueAt,

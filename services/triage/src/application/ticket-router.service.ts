@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventPublisher } from '@helpdesk/messaging';
@@ -16,7 +17,7 @@ import {
   type RoutingRule,
   type WaitingTicket,
 } from '../domain/routing';
-import type { Ticket } from '../domain/ticket';
+import type { Ticket, TicketRouting } from '../domain/ticket';
 import { TriageErrorCode, TriageException } from '../domain/triage.exception';
 import { AgentLoadCache } from '../infrastructure/agent-load.cache';
 import { AgentRepository, type StoredAgent } from '../infrastructure/agent.repository';
@@ -49,7 +50,7 @@ export class TicketRouter {
   /** The plan for a new (or returning) ticket from its classification. */
   async planFor(
     manager: EntityManager,
-    ticket: Ticket,
+    ticket: Pick<Ticket, 'tenantId' | 'category' | 'customerTier' | 'priority' | 'language' | 'channel' | 'classification'>,
     learnedQueue: string | null = null,
   ): Promise<RoutingPlan> {
     const [queues, known] = await Promise.all([
@@ -113,20 +114,20 @@ export class TicketRouter {
   ): Promise<Ticket> {
     if (ticket.assigneeId !== null)
       throw new Error(`route() needs an unassigned ticket, ${ticket.id} has ${ticket.assigneeId}`);
-    let current = await this.tickets.update(manager, ticket, {
-      status: 'new',
-      queue: plan.queueId,
-      routing: { requirements: plan.waitWith, reason: plan.reason },
-      waitingSince: ticket.waitingSince ?? at.toISOString(),
-    });
+    const queued = queuedBy(plan, ticket.waitingSince ?? at.toISOString());
+    // A ticket written already queued by this plan (a new one) needs no second write; its row is
+    // locked by this transaction from that write on, so what it holds is still current.
+    let current = standsQueued(ticket, queued) ? ticket : await this.tickets.update(manager, ticket, queued);
     const roster = await this.candidates(manager, ticket.tenantId);
     let lastSelection: AgentSelection | null = null;
+    let attempted = false;
     for (const requirements of plan.attempts) {
       let pool = roster;
       for (;;) {
         const selection = selectAgent(requirements, pool);
         lastSelection = selection;
         if (selection.outcome !== 'selected') break;
+        attempted = true;
         const assigned = await this.assign(
           manager,
           current,
@@ -163,7 +164,8 @@ export class TicketRouter {
     }
     const why =
       lastSelection && lastSelection.outcome === 'no-agent' ? lastSelection.reason : 'no agent available';
-    current = (await this.tickets.find(ticket.tenantId, ticket.id, manager)) ?? current;
+    // Only a failed assignment attempt can have changed the row since it was queued.
+    if (attempted) current = (await this.tickets.find(ticket.tenantId, ticket.id, manager)) ?? current;
     await this.announceRouted(manager, current, plan, `${plan.reason} → waiting: ${why}`, at, actor);
     await this.tickets.record(
       manager,
@@ -391,4 +393,27 @@ export class TicketRouter {
 
 function toWaitingTicket(w: WaitingTicketRow): WaitingTicket {
   return { ticketId: w.id, priority: w.priority, waitingSince: w.waitingSince, requirements: w.requirements };
+}
+
+/** What routing by `plan` writes on an unassigned ticket: waiting in its queue, with what an agent needs. */
+export function queuedBy(
+  plan: RoutingPlan,
+  waitingSince: string,
+): { status: 'new'; queue: string; routing: TicketRouting; waitingSince: string } {
+  return {
+    status: 'new',
+    queue: plan.queueId,
+    routing: { requirements: plan.waitWith, reason: plan.reason },
+    waitingSince,
+  };
+}
+
+function standsQueued(ticket: Ticket, queued: ReturnType<typeof queuedBy>): boolean {
+  return (
+    ticket.status === queued.status &&
+    ticket.queue === queued.queue &&
+    ticket.waitingSince === queued.waitingSince &&
+    // As stored: JSON drops what is undefined.
+    isDeepStrictEqual(ticket.routing, JSON.parse(JSON.stringify(queued.routing)))
+  );
 }

@@ -78,6 +78,7 @@ export class AgentRepository {
     s: AgentSettings,
   ): Promise<{ agent: StoredAgent; previousStatus: AgentStatus | null }> {
     forgetInTransaction(manager, `triage.skills:${tenantId}`);
+    forgetInTransaction(manager, `triage.roster:${tenantId}`);
     const before: Array<{ status: AgentStatus }> = await manager.query(
       `SELECT "status" FROM "triage"."agents" WHERE "tenant_id" = $1 AND "id" = $2 FOR UPDATE`,
       [tenantId, id],
@@ -132,11 +133,15 @@ export class AgentRepository {
 
   /** Every agent of the tenant, for routing decisions (read without locks; the updates below arbitrate). */
   async roster(manager: EntityManager, tenantId: string): Promise<StoredAgent[]> {
-    const rows: AgentRow[] = await manager.query(
-      `SELECT * FROM "triage"."agents" WHERE "tenant_id" = $1 ORDER BY "id"`,
-      [tenantId],
-    );
-    return rows.map(toAgent);
+    // Once per transaction until it changes an agent: a load changed meanwhile by another replica only
+    // makes reserve() refuse that agent, and the dispatcher hands waiting tickets to capacity freed later.
+    return memoInTransaction(manager, `triage.roster:${tenantId}`, async () => {
+      const rows: AgentRow[] = await manager.query(
+        `SELECT * FROM "triage"."agents" WHERE "tenant_id" = $1 ORDER BY "id"`,
+        [tenantId],
+      );
+      return rows.map(toAgent);
+    });
   }
 
   /** Distinct skills of the tenant's agents, lower-cased: a category's specialist is only sought when one exists. */
@@ -161,6 +166,7 @@ export class AgentRepository {
     agentId: string,
     requireOnline: boolean,
   ): Promise<number | null> {
+    forgetInTransaction(manager, `triage.roster:${tenantId}`);
     const rows = await returningRows<{ active_count: number }>(
       manager,
       `UPDATE "triage"."agents" SET "active_count" = "active_count" + 1, "updated_at" = now()
@@ -173,6 +179,7 @@ export class AgentRepository {
 
   /** Gives back one unit of capacity (ticket resolved, reassigned, released). Returns the new load. */
   async release(manager: EntityManager, tenantId: string, agentId: string): Promise<number | null> {
+    forgetInTransaction(manager, `triage.roster:${tenantId}`);
     const rows = await returningRows<{ active_count: number }>(
       manager,
       `UPDATE "triage"."agents" SET "active_count" = GREATEST("active_count" - 1, 0), "updated_at" = now()

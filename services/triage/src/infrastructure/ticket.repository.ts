@@ -123,7 +123,13 @@ export type NewTicket = Omit<
   | 'autoAnsweredAt'
   | 'resolutionCode'
   | 'routing'
-> & { createdAt: Date; nextSlaEventAt: string | null };
+> & {
+  createdAt: Date;
+  nextSlaEventAt: string | null;
+  /** A ticket written already in its routing queue, waiting since then (no second write to route it). */
+  routing?: TicketRouting;
+  waitingSince?: string;
+};
 
 export type TicketPatch = Partial<
   Pick<
@@ -211,8 +217,9 @@ export class TicketRepository {
     const rows: TicketRow[] = await manager.query(
       `INSERT INTO "triage"."tickets" ("id", "tenant_id", "customer_id", "customer_tier", "conversation_id", "channel", "subject", "language",
          "status", "priority", "priority_source", "category", "queue", "assignee_id", "classification", "sla", "sla_calendar_id",
-         "next_sla_event_at", "follow_up_of", "follow_up_id", "created_at", "updated_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21, $21) RETURNING *`,
+         "next_sla_event_at", "follow_up_of", "follow_up_id", "created_at", "updated_at", "routing", "waiting_since")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21,
+               GREATEST($21::timestamptz, now()), $22::jsonb, $23) RETURNING *`,
       [
         randomUUID(),
         t.tenantId,
@@ -235,6 +242,8 @@ export class TicketRepository {
         t.followUpOf,
         t.followUpId,
         t.createdAt,
+        t.routing === undefined ? null : json(t.routing),
+        t.waitingSince ?? null,
       ],
     );
     return toTicket(one(rows));
