@@ -96,7 +96,7 @@ export class SubmitMessageUseCase {
     }
     const occurredAt = command.occurredAt ?? new Date();
     const { customer, created } = await this.customers.resolveNoting(manager, tenantId, identities, command.customer);
-    const conversationId = await this.resolveConversation(manager, command, customer, occurredAt, created);
+    const { conversationId, opened } = await this.resolveConversation(manager, command, customer, occurredAt, created);
     const language = command.language ?? detectLanguage(`${command.subject ?? ''} ${command.body}`);
     const message = await this.repository.insertMessage(manager, {
       tenantId,
@@ -123,7 +123,8 @@ export class SubmitMessageUseCase {
       payload: {
         messageId: message.id,
         conversationId,
-        customer: { customerId: customer.id, tier: customer.tier, name: customer.name },
+        customer: { customerId: customer.id, tier: customer.tier, name: customer.name, ...(created ? { newCustomer: true } : {}) },
+        ...(opened ? { conversationOpened: true } : {}),
         channel: command.channel,
         kind: message.kind,
         subject: message.subject,
@@ -149,13 +150,13 @@ export class SubmitMessageUseCase {
     customer: Customer,
     at: Date,
     newCustomer: boolean,
-  ): Promise<string> {
+  ): Promise<{ conversationId: string; opened: boolean }> {
     const { tenantId } = command;
     if (command.conversationId) {
       const existing = await this.repository.findConversation(manager, tenantId, command.conversationId);
       if (existing) {
         await this.repository.touchConversation(manager, tenantId, existing.id, at, command.channel);
-        return existing.id;
+        return { conversationId: existing.id, opened: false };
       }
       throw new IngestionException(
         IngestionErrorCode.ConversationNotFound,
@@ -184,14 +185,15 @@ export class SubmitMessageUseCase {
     }
     if (open) {
       await this.repository.touchConversation(manager, tenantId, open, at, command.channel);
-      return open;
+      return { conversationId: open, opened: false };
     }
-    return this.repository.createConversation(manager, {
+    const conversationId = await this.repository.createConversation(manager, {
       tenantId,
       customerId: customer.id,
       channel: command.channel,
       subject: command.subject ?? null,
       at,
     });
+    return { conversationId, opened: true };
   }
 }
