@@ -255,29 +255,6 @@ describe('e-mail', () => {
     expect(message.emailReferences).toEqual([firstId]);
   });
 
-  it("says in message.received when a message opened its conversation and made its customer known, and not for the reply", async () => {
-    const receivedOf = async (messageId: unknown): Promise<Json> => {
-      const rows = await query(
-        `SELECT "envelope"->'payload' AS "payload" FROM "ingestion"."outbox"
-         WHERE "tenant_id" = $1 AND "event_type" = 'message.received' AND "envelope"->'payload'->>'messageId' = $2`,
-        [tenant, messageId],
-      );
-      expect(rows).toHaveLength(1);
-      return (rows[0] as { payload: Json }).payload;
-    };
-    const opening = await receivedOf(first.messageId);
-    expect(opening.conversationOpened).toBe(true);
-    expect(opening.customer).toMatchObject({ customerId: first.customerId, newCustomer: true });
-    const reply = await query(
-      `SELECT "id" FROM "ingestion"."messages" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "id" <> $3`,
-      [tenant, first.conversationId, first.messageId],
-    );
-    expect(reply).toHaveLength(1);
-    const replied = await receivedOf((reply[0] as { id: string }).id);
-    expect(replied).not.toHaveProperty('conversationOpened');
-    expect(replied.customer).not.toHaveProperty('newCustomer');
-  });
-
   it('answers the same message twice with the first result: the Message-ID is the channel id', async () => {
     const again = await postEmail(
       buildMail({ from: 'zhangsan@example.cn', subject: 'x', text: 'x', messageId: firstId }),

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested,
+  IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested,
 } from 'class-validator';
 import { CHANNELS, CUSTOMER_TIERS, LANGUAGES, type Channel, type CustomerTier, type Language } from '../common';
 import { AttachmentV1 } from '../shared-payloads';
@@ -12,8 +12,6 @@ export class MessageCustomerV1 {
   @IsUUID() customerId!: string;
   @IsIn(CUSTOMER_TIERS) tier!: CustomerTier;
   @IsOptional() @IsString() name?: string | null;
-  /** True when this message made the customer known: no earlier contact to count. */
-  @IsOptional() @IsBoolean() newCustomer?: boolean;
 }
 
 /** An inbound customer message, normalised from whatever channel it came by. */
@@ -22,8 +20,6 @@ export class MessageReceivedV1 {
   static readonly version = 1;
   @IsUUID() messageId!: string;
   @IsUUID() conversationId!: string;
-  /** True when this message opened its conversation: nothing earlier in it to continue. */
-  @IsOptional() @IsBoolean() conversationOpened?: boolean;
   @ValidateNested() @Type(() => MessageCustomerV1) customer!: MessageCustomerV1;
   @IsIn(CHANNELS) channel!: Channel;
   @IsOptional() @IsIn(MESSAGE_KINDS) kind?: MessageKind;

@@ -96,7 +96,7 @@ export class SubmitMessageUseCase {
     }
     const occurredAt = command.occurredAt ?? new Date();
     const { customer, created } = await this.customers.resolveNoting(manager, tenantId, identities, command.customer);
-    const { conversationId, opened } = await this.resolveConversation(manager, command, customer, occurredAt, created);
+    const conversationId = await this.resolveConversation(manager, command, customer, occurredAt, created);
     const language = command.language ?? detectLanguage(`${command.subject ?? ''} ${command.body}`);
     const message = await this.repository.insertMessage(manager, {
       tenantId,
@@ -123,8 +123,7 @@ export class SubmitMessageUseCase {
       payload: {
         messageId: message.id,
         conversationId,
-        customer: { customerId: customer.id, tier: customer.tier, name: customer.name, ...(created ? { newCustomer: true } : {}) },
-        ...(opened ? { conversationOpened: true } : {}),
+        customer: { customerId: customer.id, tier: customer.tier, name: customer.name },
         channel: command.channel,
         kind: message.kind,
         subject: message.subject,
@@ -150,13 +149,13 @@ export class SubmitMessageUseCase {
     customer: Customer,
     at: Date,
     newCustomer: boolean,
-  ): Promise<{ conversationId: string; opened: boolean }> {
+  ): Promise<string> {
     const { tenantId } = command;
     if (command.conversationId) {
       const existing = await this.repository.findConversation(manager, tenantId, command.conversationId);
       if (existing) {
         await this.repository.touchConversation(manager, tenantId, existing.id, at, command.channel);
-        return { conversationId: existing.id, opened: false };
+        return existing.id;
       }
       throw new IngestionException(
         IngestionErrorCode.ConversationNotFound,
@@ -185,15 +184,14 @@ export class SubmitMessageUseCase {
     }
     if (open) {
       await this.repository.touchConversation(manager, tenantId, open, at, command.channel);
-      return { conversationId: open, opened: false };
+      return open;
     }
-    const conversationId = await this.repository.createConversation(manager, {
+    return this.repository.createConversation(manager, {
       tenantId,
       customerId: customer.id,
       channel: command.channel,
       subject: command.subject ?? null,
       at,
     });
-    return { conversationId, opened: true };
   }
 }

@@ -34,9 +34,7 @@ export class IntakeMessageUseCase {
     const { tenantId } = event;
     const m = event.payload;
     const at = new Date(m.receivedAt);
-    // The first message of a conversation has no ticket to join (its conversation's events are ordered by key).
-    const latest =
-      m.conversationOpened === true ? null : await this.tickets.latestOfConversation(manager, tenantId, m.conversationId);
+    const latest = await this.tickets.latestOfConversation(manager, tenantId, m.conversationId);
     const decision = decideFollowUp(latest, at, this.config.REOPEN_WINDOW_HOURS);
     const message: TicketMessage = {
       messageId: m.messageId,
@@ -97,10 +95,7 @@ export class IntakeMessageUseCase {
     const { tenantId } = event;
     const m = event.payload;
     const since = new Date(at.getTime() - this.config.REPEAT_CONTACT_WINDOW_HOURS * 3600_000);
-    const earlier =
-      m.customer.newCustomer === true
-        ? 0
-        : await this.tickets.countRecentOfCustomer(manager, tenantId, m.customer.customerId, since);
+    const earlier = await this.tickets.countRecentOfCustomer(manager, tenantId, m.customer.customerId, since);
     const { classification, learnedQueue } = await this.classifiers.classify(tenantId, {
       ...(m.subject ? { subject: m.subject } : {}),
       body: m.body,

@@ -188,9 +188,6 @@ export interface CustomerMessage {
   subject?: string | null;
   language?: 'zh' | 'en' | 'other';
   receivedAt?: string;
-  /** As ingestion says of a message that opened its conversation / made its customer known. */
-  conversationOpened?: boolean;
-  newCustomer?: boolean;
 }
 
 /** A message.received event shaped like the contract fixture, for one customer and conversation. */
@@ -215,9 +212,7 @@ export function messageReceived(
         customerId: m.customerId ?? randomUUID(),
         tier: m.tier ?? 'standard',
         name: 'Test Customer',
-        ...(m.newCustomer ? { newCustomer: true } : {}),
       },
-      ...(m.conversationOpened ? { conversationOpened: true } : {}),
       channel: m.channel ?? 'wechat',
       subject: m.subject ?? null,
       body: m.body,
