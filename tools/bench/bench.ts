@@ -263,8 +263,9 @@ async function httpCrossCheck(stack: BenchStack, apiKey: string, tap: KafkaTap):
   let ticketListsMessage = 0;
   let timelineHasRouted = 0;
   const problems: string[] = [];
-  // Ingestion learns a message's ticket from triage's events, a moment after the bench's own tap does.
-  const deadline = Date.now() + 10_000;
+  // Ingestion learns a message's ticket from triage's events, after the bench's own tap does: right
+  // after a backlog its consumer may still be catching up, so the wait is printed, up to 60 s of it.
+  const deadline = Date.now() + 60_000;
   let waitedMs = 0;
   for (const messageId of ids) {
     const read = async (): Promise<string | undefined> =>
