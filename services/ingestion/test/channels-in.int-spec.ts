@@ -598,6 +598,27 @@ describe('phone', () => {
 });
 
 describe('one customer across channels', () => {
+  it("a new customer's first messages sent at once make one customer with one identity, every message kept", async () => {
+    const email = `first-${randomUUID().slice(0, 8)}@example.cn`;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        svc.call('/v1/messages', { method: 'POST', key, json: { channel: 'web', customer: { email }, body: `第${i + 1}个问题` } }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(202));
+    expect(new Set(answers.map((a) => a.body.customerId)).size).toBe(1);
+    const identities = await query(
+      `SELECT "customer_id" FROM "ingestion"."customer_identities" WHERE "tenant_id" = $1 AND "type" = 'email' AND "value" = $2`,
+      [tenant, email],
+    );
+    expect(identities).toEqual([{ customer_id: answers[0]?.body.customerId }]);
+    const kept = await query(`SELECT count(*)::int AS "n" FROM "ingestion"."messages" WHERE "tenant_id" = $1 AND "customer_id" = $2`, [
+      tenant,
+      answers[0]?.body.customerId,
+    ]);
+    expect(kept).toEqual([{ n: 6 }]);
+  });
+
   it('the same person by e-mail then WeChat is one customer after a merge, with both identities and conversations', async () => {
     const email = `wang-${randomUUID().slice(0, 6)}@example.cn`;
     const user = openId();

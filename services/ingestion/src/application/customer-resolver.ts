@@ -47,13 +47,16 @@ export class CustomerResolver {
     let customer = await this.repository.findCustomerByIdentities(manager, tenantId, identities);
     const externalId = hint.externalId ?? null;
     if (!customer) {
-      customer = await this.repository.createCustomer(manager, {
-        tenantId,
-        name: hint.name ?? null,
-        tier: hint.tier ?? 'standard',
-        externalId,
-      });
-      await this.repository.insertIdentities(manager, tenantId, customer.id, identities);
+      customer = await this.repository.createCustomer(
+        manager,
+        {
+          tenantId,
+          name: hint.name ?? null,
+          tier: hint.tier ?? 'standard',
+          externalId,
+        },
+        identities,
+      );
       await this.publisher.publish(manager, {
         type: 'customer.created',
         tenantId,

@@ -53,13 +53,16 @@ export class UpsertCrmCustomerUseCase {
         (await this.repository.findCustomerByIdentities(manager, tenantId, [external])) ??
         (await this.repository.findCustomerByIdentities(manager, tenantId, identities.slice(1)));
       if (!existing) {
-        const customer = await this.repository.createCustomer(manager, {
-          tenantId,
-          name: command.name ?? null,
-          tier: command.tier ?? 'standard',
-          externalId: external.value,
-        });
-        await this.repository.insertIdentities(manager, tenantId, customer.id, identities);
+        const customer = await this.repository.createCustomer(
+          manager,
+          {
+            tenantId,
+            name: command.name ?? null,
+            tier: command.tier ?? 'standard',
+            externalId: external.value,
+          },
+          identities,
+        );
         await this.publisher.publish(manager, {
           type: 'customer.created',
           tenantId,

@@ -345,13 +345,25 @@ export class IngestionRepository {
     return rows[0] ? this.followMerges(manager, rows[0]) : null;
   }
 
+  /**
+   * Creates a customer with its identities in one statement. No ON CONFLICT: when another transaction
+   * created a customer for one of them meanwhile, this fails with a unique violation and the caller's
+   * retry finds that customer instead of leaving a duplicate without identities.
+   */
   async createCustomer(
     manager: EntityManager,
     c: { tenantId: string; name: string | null; tier: CustomerTier; externalId: string | null },
+    identities: CustomerIdentity[],
   ): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query(
-      `INSERT INTO "ingestion"."customers" ("id", "tenant_id", "name", "tier", "external_id") VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [randomUUID(), c.tenantId, c.name, c.tier, c.externalId],
+      `WITH "c" AS (
+         INSERT INTO "ingestion"."customers" ("id", "tenant_id", "name", "tier", "external_id") VALUES ($1, $2, $3, $4, $5) RETURNING *
+       ), "i" AS (
+         INSERT INTO "ingestion"."customer_identities" ("tenant_id", "type", "value", "customer_id")
+         SELECT $2, t."type", t."value", $1 FROM unnest($6::varchar[], $7::varchar[]) AS t("type", "value")
+       )
+       SELECT * FROM "c"`,
+      [randomUUID(), c.tenantId, c.name, c.tier, c.externalId, identities.map((i) => i.type), identities.map((i) => i.value)],
     );
     return toCustomer(rows[0]);
   }
@@ -367,25 +379,6 @@ export class IngestionRepository {
          "external_id" = COALESCE($5, "external_id"), "updated_at" = now() WHERE "tenant_id" = $1 AND "id" = $2`,
       [tenantId, id, patch.name ?? null, patch.tier ?? null, patch.externalId ?? null],
     );
-  }
-
-  /**
-   * Links the identities of a customer just created. No ON CONFLICT: when another transaction
-   * created a customer for one of them meanwhile, this fails with a unique violation and the
-   * caller's retry finds that customer instead of leaving a duplicate without identities.
-   */
-  async insertIdentities(
-    manager: EntityManager,
-    tenantId: string,
-    customerId: string,
-    identities: CustomerIdentity[],
-  ): Promise<void> {
-    for (const identity of identities) {
-      await manager.query(
-        `INSERT INTO "ingestion"."customer_identities" ("tenant_id", "type", "value", "customer_id") VALUES ($1, $2, $3, $4)`,
-        [tenantId, identity.type, identity.value, customerId],
-      );
-    }
   }
 
   /** Links identities not yet known to the customer; one already owned by someone else is left alone. */
