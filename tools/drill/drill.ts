@@ -28,6 +28,7 @@ import { hostileRequests, operationsOf, type HostileRequest } from './lib/hostil
 import { currentPostgresPlan, infraScript, kafkaStartedByUs, restartPostgres } from './lib/infra-control';
 import { backlogTotal, pipelineBacklog, type Backlog } from './lib/pipeline-backlog';
 import { POISON_KINDS, poisonKeyPrefix, poisonRecords, type PoisonKind } from './lib/poison';
+import { serverSideWarnings } from './lib/server-warnings';
 
 type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -354,6 +355,10 @@ async function main(): Promise<void> {
         if (hostileFailures.length > 0) {
           r.outcome = 'failed';
           r.notes.push(`${hostileFailures.length} request(s) got a 5xx or no answer`);
+          // What the services themselves saw of slow and abandoned requests (logged at warn).
+          for (const service of new Set(hostileFailures.map((f) => f.service))) {
+            for (const line of serverSideWarnings(stack.services[service].logFile).slice(0, 5)) r.notes.push(`${service} log: ${line}`);
+          }
         }
         if (hung.length > 0) {
           r.outcome = 'failed';

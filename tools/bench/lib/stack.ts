@@ -69,7 +69,7 @@ export class ServiceRunner {
     readonly name: ServiceName,
     readonly port: number,
     private readonly env: Record<string, string>,
-    private readonly logFile: string,
+    readonly logFile: string,
   ) {
     this.http = new HttpClient(this.baseUrl, 64);
   }
