@@ -176,6 +176,22 @@ describe('follow-up requests from feedback', () => {
   });
 });
 
+describe('repeated contacts', () => {
+  it("a customer's first ticket counts one contact, a message in its conversation joins it, a second conversation's ticket counts two", async () => {
+    const m = await sendMessage({ tenantId, body: '快递一直没到', channel: 'web' });
+    const first = await api.awaitTicketOf(m.customerId);
+    expect(timeline(await api.ticket(first.id as string), 'ticket.created')[0]?.data).toMatchObject({ contactCount: 1 });
+    const again = await sendMessage({ tenantId, body: '请尽快处理', customerId: m.customerId, conversationId: m.conversationId, channel: 'web' });
+    await expectEventually(async () => {
+      const messages = (await api.ticket(first.id as string)).messages as Array<{ messageId: string }>;
+      expect(messages.map((x) => x.messageId)).toEqual([m.messageId, again.messageId]);
+    });
+    await sendMessage({ tenantId, body: '另一个问题：发票抬头错了', customerId: m.customerId, channel: 'web' });
+    const second = await api.awaitTicketOf(m.customerId, (t) => t.id !== first.id);
+    expect(timeline(await api.ticket(second.id as string), 'ticket.created')[0]?.data).toMatchObject({ contactCount: 2 });
+  });
+});
+
 describe('automatic answers from knowledge', () => {
   it('sends the answer, waits on the customer with the agent freed, and routes to a person when the customer writes again', async () => {
     const m = await sendMessage({ tenantId, body: '请问发票怎么开？', channel: 'wechat' });

@@ -34,7 +34,14 @@ export class IntakeMessageUseCase {
     const { tenantId } = event;
     const m = event.payload;
     const at = new Date(m.receivedAt);
-    const latest = await this.tickets.latestOfConversation(manager, tenantId, m.conversationId);
+    const since = new Date(at.getTime() - this.config.REPEAT_CONTACT_WINDOW_HOURS * 3600_000);
+    const { latest, recentOfCustomer } = await this.tickets.latestOfConversationCounting(
+      manager,
+      tenantId,
+      m.conversationId,
+      m.customer.customerId,
+      since,
+    );
     const decision = decideFollowUp(latest, at, this.config.REOPEN_WINDOW_HOURS);
     const message: TicketMessage = {
       messageId: m.messageId,
@@ -51,7 +58,7 @@ export class IntakeMessageUseCase {
     const surveyAnswer = m.kind === 'survey-response' || (decision.kind === 'reopen' && isBareScore(m.body));
     if (surveyAnswer && (!latest || decision.kind === 'new')) return;
     if (decision.kind === 'new' || !latest) {
-      await this.open(manager, event, message, at);
+      await this.open(manager, event, message, at, recentOfCustomer);
       return;
     }
     if (!(await this.tickets.addMessage(manager, tenantId, latest.id, message))) return;
@@ -91,11 +98,10 @@ export class IntakeMessageUseCase {
     event: MessageReceived,
     message: TicketMessage,
     at: Date,
+    earlier: number,
   ): Promise<void> {
     const { tenantId } = event;
     const m = event.payload;
-    const since = new Date(at.getTime() - this.config.REPEAT_CONTACT_WINDOW_HOURS * 3600_000);
-    const earlier = await this.tickets.countRecentOfCustomer(manager, tenantId, m.customer.customerId, since);
     const { classification, learnedQueue } = await this.classifiers.classify(tenantId, {
       ...(m.subject ? { subject: m.subject } : {}),
       body: m.body,

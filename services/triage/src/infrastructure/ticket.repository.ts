@@ -213,6 +213,32 @@ export class TicketRepository {
     return rows[0] ? toTicket(rows[0]) : null;
   }
 
+  /**
+   * The conversation's latest ticket (locked, as `latestOfConversation`) and how many tickets the customer
+   * opened since `since` (repeated contacts raise urgency), in one round trip: a message needs the first,
+   * and the second when it opens a ticket.
+   */
+  async latestOfConversationCounting(
+    manager: EntityManager,
+    tenantId: string,
+    conversationId: string,
+    customerId: string,
+    since: Date,
+  ): Promise<{ latest: Ticket | null; recentOfCustomer: number }> {
+    const rows: Array<Omit<TicketRow, 'id'> & { id: string | null; recent_of_customer: number }> = await manager.query(
+      `SELECT c."recent_of_customer", t.*
+         FROM (SELECT count(*)::int AS "recent_of_customer" FROM "triage"."tickets"
+                WHERE "tenant_id" = $1 AND "customer_id" = $3 AND "created_at" >= $4 AND "follow_up_of" IS NULL) c
+         LEFT JOIN LATERAL (SELECT * FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_of" IS NULL
+                             ORDER BY "created_at" DESC LIMIT 1 FOR UPDATE) t ON true`,
+      [tenantId, conversationId, customerId, since],
+    );
+    const row = one(rows);
+    // Without a ticket the joined columns are all null.
+    const { id, recent_of_customer: recentOfCustomer, ...columns } = row;
+    return { latest: id === null ? null : toTicket({ ...columns, id }), recentOfCustomer };
+  }
+
   async insert(manager: EntityManager, t: NewTicket): Promise<Ticket> {
     const rows: TicketRow[] = await manager.query(
       `INSERT INTO "triage"."tickets" ("id", "tenant_id", "customer_id", "customer_tier", "conversation_id", "channel", "subject", "language",
@@ -346,20 +372,6 @@ export class TicketRepository {
       [cutoff],
     );
     return rows[0] ? toTicket(rows[0]) : null;
-  }
-
-  /** Tickets the customer opened since `since` (repeated contacts about the same issue raise urgency). */
-  async countRecentOfCustomer(
-    manager: EntityManager,
-    tenantId: string,
-    customerId: string,
-    since: Date,
-  ): Promise<number> {
-    const rows: Array<{ n: string }> = await manager.query(
-      `SELECT count(*) AS n FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "customer_id" = $2 AND "created_at" >= $3 AND "follow_up_of" IS NULL`,
-      [tenantId, customerId, since],
-    );
-    return Number(rows[0]?.n ?? 0);
   }
 
   async countInbound(manager: EntityManager, tenantId: string, ticketId: string): Promise<number> {
