@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createServiceDataSource, preparingClientClass } from '@helpdesk/persistence';
-import { testInfrastructure } from '@helpdesk/testing';
+import { superuserClient, testInfrastructure } from '@helpdesk/testing';
 
 jest.setTimeout(60_000);
 
@@ -69,20 +69,12 @@ describe('prepared statements', () => {
  * is prepared again as the table grows, so its plan follows the table's size without waiting for ANALYZE.
  */
 describe('prepared statements as their tables grow', () => {
-  const infra = testInfrastructure();
   const lookup = 'SELECT * FROM "grown" WHERE "tenant_id" = $1 AND "id" = $2';
   const someId = '00000000-0000-4000-8000-000000000001';
   let client: Client;
 
   beforeEach(async () => {
-    const Preparing = preparingClientClass({ firstMs: 300 });
-    client = new Preparing({
-      host: infra.pg.host,
-      port: infra.pg.port,
-      database: infra.pg.database,
-      user: process.env.PG_SUPERUSER ?? 'postgres',
-      password: process.env.PG_SUPERUSER_PASSWORD,
-    });
+    client = superuserClient(preparingClientClass({ firstMs: 300 }));
     await client.connect();
     // A wide row and a (tenant, time, id) index: on an empty table its cost ties with the primary key's.
     await client.query(`CREATE TEMP TABLE "grown" ("id" uuid PRIMARY KEY, "tenant_id" varchar(64) NOT NULL, "created_at" timestamptz NOT NULL DEFAULT now(), "subject" varchar(2000))`);

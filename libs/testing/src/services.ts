@@ -32,9 +32,10 @@ export function serviceTestEnv(service: ServiceName, overrides: Record<string, s
   };
 }
 
-export function superuserClient(): Client {
+/** A connection as the superuser; `ClientClass` for another `pg` client class (the services' preparing one). */
+export function superuserClient(ClientClass: typeof Client = Client): Client {
   const infra = testInfrastructure();
-  return new Client({
+  return new ClientClass({
     host: infra.pg.host,
     port: infra.pg.port,
     database: infra.pg.database,

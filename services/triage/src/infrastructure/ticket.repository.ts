@@ -110,6 +110,10 @@ export interface TicketFilter {
   cursor?: string;
 }
 
+/** The conversation's own latest ticket, locked ($1 tenant, $2 conversation). */
+const LATEST_OF_CONVERSATION = `SELECT * FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_of" IS NULL
+  ORDER BY "created_at" DESC LIMIT 1 FOR UPDATE`;
+
 export type NewTicket = Omit<
   Ticket,
   | 'id'
@@ -206,8 +210,7 @@ export class TicketRepository {
     conversationId: string,
   ): Promise<Ticket | null> {
     const rows: TicketRow[] = await manager.query(
-      `SELECT * FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_of" IS NULL
-       ORDER BY "created_at" DESC LIMIT 1 FOR UPDATE`,
+      LATEST_OF_CONVERSATION,
       [tenantId, conversationId],
     );
     return rows[0] ? toTicket(rows[0]) : null;
@@ -229,8 +232,7 @@ export class TicketRepository {
       `SELECT c."recent_of_customer", t.*
          FROM (SELECT count(*)::int AS "recent_of_customer" FROM "triage"."tickets"
                 WHERE "tenant_id" = $1 AND "customer_id" = $3 AND "created_at" >= $4 AND "follow_up_of" IS NULL) c
-         LEFT JOIN LATERAL (SELECT * FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_of" IS NULL
-                             ORDER BY "created_at" DESC LIMIT 1 FOR UPDATE) t ON true`,
+         LEFT JOIN LATERAL (${LATEST_OF_CONVERSATION}) t ON true`,
       [tenantId, conversationId, customerId, since],
     );
     const row = one(rows);
