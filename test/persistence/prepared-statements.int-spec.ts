@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createServiceDataSource, preparingClientClass } from '@helpdesk/persistence';
+import { preparingClientClass } from '@helpdesk/persistence';
+import { openSuperuserDataSource } from './superuser-data-source';
 import { superuserClient, testInfrastructure } from '@helpdesk/testing';
 
 jest.setTimeout(60_000);
@@ -8,22 +9,7 @@ jest.setTimeout(60_000);
 /** Frequent statements become prepared statements on the connection that sends them; results stay the same. */
 describe('prepared statements', () => {
   const infra = testInfrastructure();
-  const open = async (prepareStatements: boolean): Promise<DataSource> => {
-    const dataSource = createServiceDataSource({
-      service: 'public',
-      db: {
-        host: infra.pg.host,
-        port: infra.pg.port,
-        database: infra.pg.database,
-        user: process.env.PG_SUPERUSER ?? 'postgres',
-        password: process.env.PG_SUPERUSER_PASSWORD,
-        poolSize: 2,
-        prepareStatements,
-      },
-    });
-    await dataSource.initialize();
-    return dataSource;
-  };
+  const open = (prepareStatements: boolean): Promise<DataSource> => openSuperuserDataSource(infra, prepareStatements);
   const sql = 'SELECT $1::int + 1 AS "n", $2::text AS "label"';
 
   async function preparedAfterUses(dataSource: DataSource, uses: number): Promise<{ answers: unknown[]; prepared: number }> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
+import { bindStatement, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
 import { EVENTS, type EventEnvelope, type EventType, type PayloadOf } from '@helpdesk/contracts';
 import { currentCorrelation } from './correlation';
 
@@ -20,11 +20,15 @@ export interface PublishRequest<T extends EventType> {
  * State and event commit together or not at all.
  */
 export class EventPublisher {
+  private readonly outboxRows: DeferredStatements<OutboxInsert>;
+
   constructor(
     private readonly producer: string,
     private readonly schema: string,
     private readonly onAppended: () => void = () => undefined,
-  ) {}
+  ) {
+    this.outboxRows = outboxStatements(schema);
+  }
 
   async publish<T extends EventType>(manager: EntityManager, request: PublishRequest<T>): Promise<EventEnvelope<T, PayloadOf<T>>> {
     const [envelope] = await this.publishAll(manager, [request]);
@@ -52,7 +56,7 @@ export class EventPublisher {
     const rows = envelopes.map((e): OutboxInsert => [e.id, e.tenantId, EVENTS[e.type as EventType].topic, e.aggregateId, e.type, JSON.stringify(e)]);
     const runner = manager.queryRunner;
     // Inside a transaction the rows are written once, just before it commits, with the rest of its events.
-    await writeBeforeCommit(manager, `outbox:${this.schema}`, rows, (db, all) => insertOutboxRows(db, this.schema, all));
+    await writeBeforeCommit(manager, `outbox:${this.schema}`, rows, this.outboxRows);
     // Inside a transaction the relay is woken only once it commits (OutboxCommitNotifier): woken
     // earlier, it would find nothing yet and sleep a whole poll interval.
     if (runner?.isTransactionActive) (runner.data as Record<string, unknown>)[OUTBOX_APPENDED] = true;
@@ -66,21 +70,21 @@ const OUTBOX_APPENDED = 'helpdesk.outbox-appended';
 /** id, tenant, topic, message key, event type, envelope JSON. */
 type OutboxInsert = [string, string, string, string, string, string];
 
-/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters. */
-const ROWS_PER_INSERT = 1000;
-
-async function insertOutboxRows(db: Queryable, schema: string, rows: readonly OutboxInsert[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const slice = rows.slice(start, start + ROWS_PER_INSERT);
-    const placeholders = slice.map((_, i) => {
-      const o = i * 6;
-      return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb)`;
-    });
-    await db.query(
-      `INSERT INTO "${schema}"."outbox" ("id", "tenant_id", "topic", "message_key", "event_type", "envelope") VALUES ${placeholders.join(', ')}`,
-      slice.flat(),
-    );
-  }
+/** The rows in one INSERT, in the order given (their `seq` is the order the relay publishes in). */
+function outboxStatements(schema: string): DeferredStatements<OutboxInsert> {
+  return {
+    statements: (rows, bind) => [
+      bindStatement(
+        `INSERT INTO "${schema}"."outbox" ("id", "tenant_id", "topic", "message_key", "event_type", "envelope")
+         SELECT r.id, r.tenant_id, r.topic, r.message_key, r.event_type, r.envelope
+           FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::jsonb[])
+                WITH ORDINALITY AS r(id, tenant_id, topic, message_key, event_type, envelope, n)
+          ORDER BY r.n`,
+        [0, 1, 2, 3, 4, 5].map((column) => rows.map((row) => row[column])),
+        bind,
+      ),
+    ],
+  };
 }
 
 /** Wakes the outbox relay after a transaction that appended events has committed. */

@@ -1,5 +1,7 @@
 import type { EntityManager, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent, TransactionStartEvent } from 'typeorm';
-import { DeferredWrites, forgetInTransaction, writeBeforeCommit, writePendingNow, memoInTransaction, type Queryable } from './deferred-writes';
+import {
+  DeferredWrites, bindStatement, buildStatement, combineStatements, forgetInTransaction, writeBeforeCommit, writePendingNow, memoInTransaction, type DeferredStatements, type Queryable,
+} from './deferred-writes';
 
 function transaction(subscribers: object[]): { runner: QueryRunner; manager: EntityManager } {
   const runner = { isTransactionActive: true, data: {} } as unknown as QueryRunner;
@@ -73,6 +75,82 @@ describe('writes deferred to the commit', () => {
     await writeBeforeCommit(outside, 'k', [1], flush);
     await writeBeforeCommit(transaction([]).manager, 'k', [2], flush);
     expect(written).toEqual([[1], [2]]);
+  });
+});
+
+/** Rows of `table` as one INSERT over an array parameter. */
+const insertInto = (table: string): DeferredStatements<number> => ({
+  statements: (items, bind) => [`INSERT INTO ${table} (n) SELECT * FROM unnest(${bind(items)}::int[])`],
+});
+
+/** A transaction whose connection notes every statement it is sent. */
+function recordingTransaction(): { runner: QueryRunner; manager: EntityManager; writes: DeferredWrites; sent: Array<{ sql: string; parameters: unknown[] }> } {
+  const writes = new DeferredWrites();
+  const { runner, manager } = transaction([writes]);
+  const sent: Array<{ sql: string; parameters: unknown[] }> = [];
+  (runner as unknown as Queryable).query = (sql: string, parameters: unknown[] = []) => {
+    sent.push({ sql, parameters });
+    return Promise.resolve([]);
+  };
+  return { runner, manager, writes, sent };
+}
+
+describe('deferred statements of several keys', () => {
+  it('go out as one statement at the commit, each key a WITH query with its own parameters', async () => {
+    const { runner, manager, writes, sent } = recordingTransaction();
+    const functionFlushed: string[] = [];
+    await writeBeforeCommit(manager, 'a', [1, 2], insertInto('a'));
+    await writeBeforeCommit(manager, 'fn', [9], noting(functionFlushed, 'fn'));
+    await writeBeforeCommit(manager, 'b', [3], insertInto('b'));
+    await writeBeforeCommit(manager, 'a', [4], insertInto('a'));
+    expect(sent).toEqual([]);
+    await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
+    expect(sent).toEqual([
+      {
+        sql: 'WITH "w0" AS (INSERT INTO a (n) SELECT * FROM unnest($1::int[])), "w1" AS (INSERT INTO b (n) SELECT * FROM unnest($2::int[])) SELECT 2',
+        parameters: [[1, 2, 4], [3]],
+      },
+    ]);
+    expect(functionFlushed).toEqual(['fn:9']);
+  });
+
+  it('send a single statement as it is, and nothing when no key has items', () => {
+    expect(combineStatements([{ flush: insertInto('a'), items: [7] }])).toEqual({ sql: 'INSERT INTO a (n) SELECT * FROM unnest($1::int[])', parameters: [[7]] });
+    expect(combineStatements([{ flush: insertInto('a'), items: [] }])).toBeUndefined();
+    const two: DeferredStatements<number> = { statements: (items, bind) => [`UPDATE x SET n = ${bind(items[0])}`, `UPDATE y SET n = ${bind(items[0])}`] };
+    expect(combineStatements([{ flush: two, items: [5] }])).toEqual({
+      sql: 'WITH "w0" AS (UPDATE x SET n = $1), "w1" AS (UPDATE y SET n = $2) SELECT 2',
+      parameters: [5, 5],
+    });
+  });
+
+  it('renumber a statement written with its own parameters into the one being built', () => {
+    const built = buildStatement((bind) => `SELECT ${bind('x')}; ${bindStatement('UPDATE t SET a = $2, b = $10 WHERE c = $1 AND d = $2', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], bind)}`);
+    expect(built.sql).toBe('SELECT $1; UPDATE t SET a = $3, b = $11 WHERE c = $2 AND d = $3');
+    expect(built.parameters).toEqual(['x', 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(() => buildStatement((bind) => bindStatement('SELECT $2', [1], bind))).toThrow('$2 has no parameter (1 given)');
+  });
+
+  it('write one key alone for a read in the transaction, and at once outside a transaction', async () => {
+    const { runner, manager, writes, sent } = recordingTransaction();
+    await writeBeforeCommit(manager, 'a', [1], insertInto('a'));
+    await writeBeforeCommit(manager, 'b', [2], insertInto('b'));
+    await writePendingNow(manager, 'a');
+    expect(sent.map((s) => s.sql)).toEqual(['INSERT INTO a (n) SELECT * FROM unnest($1::int[])']);
+    await writes.beforeTransactionCommit({ queryRunner: runner } as TransactionCommitEvent);
+    expect(sent.map((s) => s.parameters)).toEqual([[[1]], [[2]]]);
+
+    const outside: Array<{ sql: string; parameters: unknown[] }> = [];
+    const direct = {
+      queryRunner: undefined,
+      connection: { subscribers: [writes] },
+      query: (sql: string, parameters: unknown[]) => {
+        outside.push({ sql, parameters });
+        return Promise.resolve([]);
+      },
+    } as unknown as EntityManager;
+    await writeBeforeCommit(direct, 'a', [3], insertInto('a'));
+    expect(outside).toEqual([{ sql: 'INSERT INTO a (n) SELECT * FROM unnest($1::int[])', parameters: [[3]] }]);
   });
 });
 

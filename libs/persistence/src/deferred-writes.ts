@@ -10,8 +10,25 @@ export interface Queryable {
 /** Writes everything deferred under one key with as few statements as it can. */
 export type DeferredFlush<T> = (runner: Queryable, items: readonly T[]) => Promise<void>;
 
+/** Names a parameter of a statement being built (`$1`, `$2`, …). */
+export type BindParameter = (value: unknown) => string;
+
+/**
+ * Everything deferred under one key as data-modifying statements that return nothing the caller
+ * needs (INSERT, UPDATE, upsert; no data-modifying WITH of their own). At the commit the statements
+ * of every such key go out together as one statement, each a WITH query of it: one round trip
+ * where a transaction with outbox rows, timeline entries and a projection paid three. Their rows
+ * must not overlap (the parts of one statement see the same snapshot, not one another's writes);
+ * foreign keys between them hold, being checked at the statement's end.
+ */
+export interface DeferredStatements<T> {
+  statements(items: readonly T[], bind: BindParameter): readonly string[];
+}
+
+type Flush<T> = DeferredFlush<T> | DeferredStatements<T>;
+
 interface PendingWrite {
-  flush: DeferredFlush<unknown>;
+  flush: Flush<unknown>;
   items: unknown[];
 }
 
@@ -20,7 +37,8 @@ const PENDING = 'helpdesk.deferred-writes';
 /**
  * Write-only rows a transaction produces one at a time (outbox events, queued webhook deliveries,
  * projections) are written once, just before it commits: a consumer's chunk of fifty events then
- * costs one multi-row statement per kind of row instead of fifty. Rows of a rolled-back level are
+ * costs one multi-row statement per kind of row instead of fifty, and the kinds given as
+ * `DeferredStatements` share one statement. Rows of a rolled-back level are
  * dropped with it. A read of such rows inside the same transaction calls `writePendingNow` first.
  */
 export class DeferredWrites implements EntitySubscriberInterface {
@@ -83,8 +101,58 @@ export function forgetInTransaction(manager: EntityManager, prefix: string): voi
  * deferred under the same key (their flush is the first one given). Outside a transaction, or on a
  * data source without `DeferredWrites`, writes them at once.
  */
-export async function writeBeforeCommit<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): Promise<void> {
-  if (!deferWrite(manager, key, items, flush)) await flush(manager, items);
+export async function writeBeforeCommit<T>(manager: EntityManager, key: string, items: readonly T[], flush: Flush<T>): Promise<void> {
+  if (!deferWrite(manager, key, items, flush)) await runFlushes(manager, [{ flush: flush as Flush<unknown>, items: [...items] }]);
+}
+
+/**
+ * The statements of several keys as one: a single statement as it is, more as WITH queries of a
+ * `SELECT` (PostgreSQL runs every data-modifying WITH query to completion, read or not).
+ */
+export function combineStatements(writes: ReadonlyArray<{ flush: DeferredStatements<unknown>; items: readonly unknown[] }>): BuiltStatement | undefined {
+  let count = 0;
+  const built = buildStatement((bind) => {
+    const statements = writes.flatMap((w) => (w.items.length === 0 ? [] : w.flush.statements(w.items, bind)));
+    count = statements.length;
+    return statements.length === 1 ? statements[0] : `WITH ${statements.map((sql, i) => `"w${i}" AS (${sql})`).join(', ')} SELECT ${statements.length}`;
+  });
+  return count === 0 ? undefined : built;
+}
+
+export interface BuiltStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * A statement written with its own `$1`…`$n` (no `$` in its literals), its parameters bound into the
+ * statement being built.
+ */
+export function bindStatement(sql: string, parameters: readonly unknown[], bind: BindParameter): string {
+  const names = parameters.map((value) => bind(value));
+  return sql.replace(/\$(\d+)/g, (placeholder, n: string) => {
+    const name = names[Number(n) - 1];
+    if (name === undefined) throw new Error(`${placeholder} has no parameter (${parameters.length} given)`);
+    return name;
+  });
+}
+
+/** A statement whose parameters are numbered as `build` binds them. */
+export function buildStatement(build: (bind: BindParameter) => string): BuiltStatement {
+  const parameters: unknown[] = [];
+  const sql = build((value) => `$${parameters.push(value)}`);
+  return { sql, parameters };
+}
+
+const isStatements = (flush: Flush<unknown>): flush is DeferredStatements<unknown> => typeof flush !== 'function';
+
+/** Statement keys first, all in one statement; then each function key in its turn. */
+async function runFlushes(runner: Queryable, writes: readonly PendingWrite[]): Promise<void> {
+  const combined = combineStatements(
+    writes.flatMap((w) => (isStatements(w.flush) ? [{ flush: w.flush, items: w.items }] : [])),
+  );
+  if (combined) await runner.query(combined.sql, combined.parameters);
+  for (const w of writes) if (!isStatements(w.flush)) await w.flush(runner, w.items);
 }
 
 /**
@@ -97,17 +165,17 @@ export async function writePendingNow(manager: EntityManager, key: string): Prom
   const write = pending?.get(key);
   if (!runner || !pending || !write) return;
   pending.delete(key);
-  await write.flush(runner, write.items);
+  await runFlushes(runner, [write]);
 }
 
 /** Queues the items; false when the manager's transaction cannot defer them. */
-function deferWrite<T>(manager: EntityManager, key: string, items: readonly T[], flush: DeferredFlush<T>): boolean {
+function deferWrite<T>(manager: EntityManager, key: string, items: readonly T[], flush: Flush<T>): boolean {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive || !manager.connection.subscribers.some((s) => s instanceof DeferredWrites)) return false;
   const data = runner.data as Record<string, unknown>;
   const pending = (data[PENDING] as Map<string, PendingWrite> | undefined) ?? new Map<string, PendingWrite>();
   data[PENDING] = pending;
-  const write = pending.get(key) ?? { flush: flush as DeferredFlush<unknown>, items: [] };
+  const write = pending.get(key) ?? { flush: flush as Flush<unknown>, items: [] };
   write.items.push(...items);
   pending.set(key, write);
   return true;
@@ -118,5 +186,5 @@ async function flushDeferred(runner: QueryRunner): Promise<void> {
   const pending = data[PENDING] as Map<string, PendingWrite> | undefined;
   if (!pending || pending.size === 0) return;
   data[PENDING] = undefined;
-  for (const write of pending.values()) await write.flush(runner, write.items);
+  await runFlushes(runner, [...pending.values()]);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation } from '@helpdesk/persistence';
+import { bindStatement, isUniqueViolation, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
 import { ProblemException } from './problem';
 
 export interface StoredResponse<T> {
@@ -43,17 +43,39 @@ export const hashRequest = (body: unknown): string =>
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+interface KeyRow {
+  tenantId: string;
+  scope: string;
+  key: string;
+  hash: string;
+  status: number;
+  body: string;
+}
+
 /**
  * `Idempotency-Key` handling: Redis answers repeats fast; the primary key in Postgres is the truth,
  * written in the same transaction as the effect, so a crash can never record one without the other.
  */
 export class IdempotencyService {
+  private readonly keyRows: DeferredStatements<KeyRow>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: Redis,
     private readonly schema: string,
     private readonly ttlSeconds = 24 * 3600,
-  ) {}
+  ) {
+    this.keyRows = {
+      statements: (rows, bind) => [
+        bindStatement(
+          `INSERT INTO "${schema}"."idempotency_keys" ("tenant_id", "scope", "key", "request_hash", "status", "response")
+           SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::jsonb[])`,
+          [rows.map((r) => r.tenantId), rows.map((r) => r.scope), rows.map((r) => r.key), rows.map((r) => r.hash), rows.map((r) => r.status), rows.map((r) => r.body)],
+          bind,
+        ),
+      ],
+    };
+  }
 
   async execute<T>(
     request: { tenantId: string; scope: string; key: string | undefined; body: unknown },
@@ -74,11 +96,9 @@ export class IdempotencyService {
     try {
       const result = await this.dataSource.transaction(async (manager) => {
         const out = await effect(manager);
-        await manager.query(
-          `INSERT INTO "${this.schema}"."idempotency_keys" ("tenant_id", "scope", "key", "request_hash", "status", "response")
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-          [request.tenantId, request.scope, key, hash, out.status, JSON.stringify(out.body)],
-        );
+        // Written with the effect's outbox rows just before the commit: a key used twice at once fails that
+        // statement, which rolls the effect back (and is answered below) as before.
+        await writeBeforeCommit(manager, `idempotency:${this.schema}`, [{ tenantId: request.tenantId, scope: request.scope, key, hash, status: out.status, body: JSON.stringify(out.body) }], this.keyRows);
         return out;
       });
       await this.redis

@@ -44,8 +44,15 @@ async function openTicket(channel: 'wechat' | 'email' = 'wechat'): Promise<Ticke
   return refs;
 }
 
-/** What triage does with a follow-up.requested: opens a linked ticket while handling that event. */
-async function triageOpensFollowUpTicket(followUpEventId: string, on: TicketRefs): Promise<string> {
+/**
+ * What triage does with a follow-up.requested: opens a linked ticket while handling that event. An
+ * older triage named the request only as the event's cause; `naming` adds the payload's `followUpId`.
+ */
+async function triageOpensFollowUpTicket(
+  followUpEventId: string,
+  on: TicketRefs,
+  naming: { followUpId?: string | null } = {},
+): Promise<string> {
   const followUpTicketId = randomUUID();
   const created = fixtureEvent(
     'ticket.created',
@@ -59,6 +66,7 @@ async function triageOpensFollowUpTicket(followUpEventId: string, on: TicketRefs
       language: 'zh',
       queue: 'complaints',
       priority: 'P2',
+      ...naming,
     },
     { causationId: followUpEventId },
   );
@@ -266,6 +274,36 @@ describe('the closed loop', () => {
       [tenant, followUpTicketId],
     );
     expect(replies).toEqual([{ kind: 'notification' }]);
+  });
+});
+
+describe('which ticket answers a follow-up request', () => {
+  async function requestFollowUp(): Promise<{ ticket: TicketRefs; complaintId: string; followUpId: string; eventId: string }> {
+    const ticket = await openTicket();
+    const filed = await call(feedback.baseUrl, '/v1/complaints', {
+      method: 'POST',
+      key,
+      json: { ticketId: ticket.ticketId, channel: 'wechat', body: '退款一直不到账，我要投诉' },
+    });
+    expect(filed.status).toBe(201);
+    const followUpId = filed.body.followUpId as string;
+    const requested = await recorder.waitFor('follow-up.requested', (e) => e.payload.followUpId === followUpId);
+    return { ticket, complaintId: filed.body.complaintId as string, followUpId, eventId: requested.id };
+  }
+
+  const followUpOf = async (complaintId: string): Promise<Record<string, unknown>> =>
+    (await call(feedback.baseUrl, `/v1/complaints/${complaintId}`, { key })).body.followUp as Record<string, unknown>;
+
+  it('is the one whose ticket.created names the request by followUpId', async () => {
+    const r = await requestFollowUp();
+    const followUpTicketId = await triageOpensFollowUpTicket(r.eventId, r.ticket, { followUpId: r.followUpId });
+    expect(await followUpOf(r.complaintId)).toMatchObject({ status: 'ticket-opened', followUpTicketId });
+  });
+
+  it('is not a ticket whose ticket.created says followUpId null, even when that request caused it', async () => {
+    const r = await requestFollowUp();
+    await triageOpensFollowUpTicket(r.eventId, r.ticket, { followUpId: null });
+    expect(await followUpOf(r.complaintId)).toMatchObject({ status: 'requested', followUpTicketId: null });
   });
 });
 

@@ -9,9 +9,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 
 /**
  * Keeps what a survey or a notice needs of each ticket, and recognises the tickets triage opens
- * for feedback's follow-up requests: by a `followUpId` on ticket.created when triage sends one,
- * otherwise by causation (triage creates the follow-up ticket while handling follow-up.requested,
- * so its ticket.created names that event as its cause).
+ * for feedback's follow-up requests: by the `followUpId` of ticket.created (`null`: none), and for
+ * events without the field by causation (triage creates the follow-up ticket while handling
+ * follow-up.requested, so its ticket.created names that event as its cause).
  */
 @Injectable()
 export class RecordTicketContextUseCase {
@@ -50,6 +50,8 @@ export class RecordTicketContextUseCase {
     // Not (yet) in the contract: read defensively from the wire payload.
     const wire: object = event.payload;
     const declared = 'followUpId' in wire ? wire.followUpId : undefined;
+    // Triage says `null` outright on a ticket it did not open for a follow-up request.
+    if (declared === null) return null;
     if (typeof declared === 'string' && UUID.test(declared)) {
       const byId = await this.followUps.find(manager, event.tenantId, declared);
       if (byId !== null) return byId;

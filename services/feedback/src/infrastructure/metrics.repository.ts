@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
+import { bindStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { EventEnvelope } from '@helpdesk/contracts';
 import { entrySpan, type LedgerEntry, type ReadEvent, type TicketLedger } from '../domain';
 
@@ -78,13 +78,14 @@ interface MetricsRow {
   endMs: number;
 }
 
-/** The event log rows, then one merged ledger row per ticket (one upsert may not touch a row twice). */
-async function writeMetricsRows(db: Queryable, rows: readonly MetricsRow[]): Promise<void> {
-  await db.query(
+/** The event log rows, and one merged ledger row per ticket (one upsert may not touch a row twice). */
+function metricsStatements(rows: readonly MetricsRow[], bind: BindParameter): string[] {
+  const log = bindStatement(
     `INSERT INTO "feedback"."ticket_event_log" ("event_id", "tenant_id", "ticket_id", "type", "occurred_at", "envelope")
      SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::jsonb[])
      ON CONFLICT DO NOTHING`,
     [rows.map((r) => r.eventId), rows.map((r) => r.tenantId), rows.map((r) => r.ticketId), rows.map((r) => r.type), rows.map((r) => r.occurredAt), rows.map((r) => r.envelope)],
+    bind,
   );
   const ledgers = new Map<string, { tenantId: string; ticketId: string; entries: Record<string, LedgerEntry>; startMs: number; endMs: number }>();
   for (const r of rows) {
@@ -97,7 +98,7 @@ async function writeMetricsRows(db: Queryable, rows: readonly MetricsRow[]): Pro
     ledgers.set(key, ledger);
   }
   const merged = [...ledgers.values()];
-  await db.query(
+  const ledger = bindStatement(
     `INSERT INTO "feedback"."metrics_ticket_ledgers" ("tenant_id", "ticket_id", "entries", "span_start", "span_end")
      SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::jsonb[], $4::timestamptz[], $5::timestamptz[])
      ON CONFLICT ON CONSTRAINT "pk_metrics_ticket_ledgers" DO UPDATE
@@ -112,5 +113,9 @@ async function writeMetricsRows(db: Queryable, rows: readonly MetricsRow[]): Pro
       merged.map((l) => new Date(l.startMs)),
       merged.map((l) => new Date(l.endMs)),
     ],
+    bind,
   );
+  return [log, ledger];
 }
+
+const writeMetricsRows: DeferredStatements<MetricsRow> = { statements: metricsStatements };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { writeBeforeCommit, writePendingNow, type Queryable } from '@helpdesk/persistence';
+import { buildStatement, writeBeforeCommit, writePendingNow, type BindParameter, type DeferredStatements, type Queryable } from '@helpdesk/persistence';
 
 /** What feedback keeps of a ticket to reach its customer again. */
 export interface TicketContext {
@@ -39,30 +39,25 @@ const toContext = (row: TicketContextRow): TicketContext => ({
 
 const DEFERRED_CONTEXTS = 'feedback.ticket-contexts';
 
-/** Inserts the contexts in one statement; a ticket already known (or listed twice) keeps its first. The number inserted. */
-async function insertContexts(db: Queryable, contexts: readonly TicketContext[]): Promise<number> {
-  const rows = (await db.query(
-    `INSERT INTO "feedback"."ticket_contexts"
+/** The contexts in one INSERT; a ticket already known (or listed twice) keeps its first. */
+function insertContextsSql(contexts: readonly TicketContext[], bind: BindParameter): string {
+  return `INSERT INTO "feedback"."ticket_contexts"
        ("tenant_id", "ticket_id", "customer_id", "conversation_id", "channel", "language", "follow_up_id", "created_at")
-     SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::varchar[], $7::uuid[], $8::timestamptz[])
-     ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING RETURNING "ticket_id"`,
-    [
-      contexts.map((c) => c.tenantId),
-      contexts.map((c) => c.ticketId),
-      contexts.map((c) => c.customerId),
-      contexts.map((c) => c.conversationId),
-      contexts.map((c) => c.channel),
-      contexts.map((c) => c.language),
-      contexts.map((c) => c.followUpId),
-      contexts.map((c) => c.createdAt),
-    ],
-  )) as unknown[];
+     SELECT * FROM unnest(${bind(contexts.map((c) => c.tenantId))}::varchar[], ${bind(contexts.map((c) => c.ticketId))}::uuid[],
+       ${bind(contexts.map((c) => c.customerId))}::uuid[], ${bind(contexts.map((c) => c.conversationId))}::uuid[],
+       ${bind(contexts.map((c) => c.channel))}::varchar[], ${bind(contexts.map((c) => c.language))}::varchar[],
+       ${bind(contexts.map((c) => c.followUpId))}::uuid[], ${bind(contexts.map((c) => c.createdAt))}::timestamptz[])
+     ON CONFLICT ON CONSTRAINT "pk_ticket_contexts" DO NOTHING`;
+}
+
+/** The number of contexts inserted. */
+async function insertContexts(db: Queryable, contexts: readonly TicketContext[]): Promise<number> {
+  const { sql, parameters } = buildStatement((bind) => `${insertContextsSql(contexts, bind)} RETURNING "ticket_id"`);
+  const rows = (await db.query(sql, parameters)) as unknown[];
   return rows.length;
 }
 
-const writeContexts = async (db: Queryable, contexts: readonly TicketContext[]): Promise<void> => {
-  await insertContexts(db, contexts);
-};
+const writeContexts: DeferredStatements<TicketContext> = { statements: (contexts, bind) => [insertContextsSql(contexts, bind)] };
 
 @Injectable()
 export class TicketContextRepository {

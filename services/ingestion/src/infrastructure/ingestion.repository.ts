@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
-import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
+import { bindStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { CustomerIdentity } from '../domain/customer-identity';
 import type {
   Attachment,
@@ -497,14 +497,18 @@ export class IngestionRepository {
 /** tenant, message, ticket. */
 type TicketLink = [string, string, string];
 
-async function writeTicketLinks(db: Queryable, links: readonly TicketLink[]): Promise<void> {
+function ticketLinkStatements(links: readonly TicketLink[], bind: BindParameter): string[] {
   // One row may be updated once per statement: the last link of a message wins, as one by one.
   const last = new Map(links.map((l) => [`${l[0]}\u0000${l[1]}`, l]));
   const rows = [...last.values()];
-  await db.query(
+  const update = bindStatement(
     `UPDATE "ingestion"."messages" AS m SET "ticket_id" = l.ticket_id
        FROM unnest($1::varchar[], $2::uuid[], $3::uuid[]) AS l(tenant_id, message_id, ticket_id)
       WHERE m."tenant_id" = l.tenant_id AND m."id" = l.message_id`,
     [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+    bind,
   );
+  return [update];
 }
+
+const writeTicketLinks: DeferredStatements<TicketLink> = { statements: ticketLinkStatements };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Priority } from '@helpdesk/contracts';
-import { writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
+import { bindStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { AutoAnswerOutcome } from '../application/self-service.policy';
 import { returningRows } from './sql';
 
@@ -82,10 +82,10 @@ const toAutoAnswer = (r: AutoAnswerRow): AutoAnswerRecord => ({
 });
 
 /** Upserts suggestions; a ticket listed twice keeps its last (one statement cannot update a row twice). */
-async function writeSuggestions(db: Queryable, items: ReadonlyArray<TicketSuggestions & { tenantId: string }>): Promise<void> {
+function suggestionsStatements(items: ReadonlyArray<TicketSuggestions & { tenantId: string }>, bind: BindParameter): string[] {
   const latest = new Map(items.map((s) => [`${s.tenantId}\u0000${s.ticketId}`, s]));
   const rows = [...latest.values()];
-  await db.query(
+  const upsert = bindStatement(
     `INSERT INTO "${S}"."ticket_suggestions" ("tenant_id", "ticket_id", "question", "best_score", "confidence", "simple_question", "suggestions", "computed_at")
      SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::text[], $4::double precision[], $5::double precision[], $6::boolean[], $7::jsonb[], $8::timestamptz[])
      ON CONFLICT ("tenant_id", "ticket_id") DO UPDATE SET "question" = EXCLUDED."question", "best_score" = EXCLUDED."best_score",
@@ -101,8 +101,12 @@ async function writeSuggestions(db: Queryable, items: ReadonlyArray<TicketSugges
       rows.map((s) => JSON.stringify(s.suggestions)),
       rows.map((s) => s.computedAt),
     ],
+    bind,
   );
+  return [upsert];
 }
+
+const writeSuggestions: DeferredStatements<TicketSuggestions & { tenantId: string }> = { statements: suggestionsStatements };
 
 /** Ticket questions, what was suggested for them, and the auto-answers sent with their outcome. */
 @Injectable()

@@ -182,6 +182,9 @@ export class IntakeMessageUseCase {
           status: ticket.status,
           sla: slaDue,
           createdAt: ticket.createdAt,
+          // Said outright, so feedback need not look for a follow-up request this ticket answers.
+          followUpOf: null,
+          followUpId: null,
         },
       },
       {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, Priority, TicketStatus } from '@helpdesk/contracts';
-import { InvalidCursorError, decodeCursor, encodeCursor, writeBeforeCommit, type Queryable } from '@helpdesk/persistence';
+import { InvalidCursorError, bindStatement, decodeCursor, encodeCursor, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
 import type { AgentRequirements } from '../domain/routing';
 import type { TicketSlaState } from '../domain/sla';
 import type { PrioritySource, Ticket, TicketClassification, TicketRouting } from '../domain/ticket';
@@ -537,13 +537,16 @@ function one<T>(rows: T[]): T {
 /** tenant, ticket, type, actor, data JSON, at. */
 type TimelineRow = [string, string, string, string | null, string, Date];
 
-async function insertTimelineRows(db: Queryable, rows: readonly TimelineRow[]): Promise<void> {
-  await db.query(
-    `INSERT INTO "triage"."ticket_events" ("tenant_id", "ticket_id", "type", "actor", "data", "at")
-     SELECT e.tenant_id, e.ticket_id, e.type, e.actor, e.data, e.at
-       FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::jsonb[], $6::timestamptz[])
-            WITH ORDINALITY AS e(tenant_id, ticket_id, type, actor, data, at, n)
-      ORDER BY e.n`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4]), rows.map((r) => r[5])],
-  );
-}
+const insertTimelineRows: DeferredStatements<TimelineRow> = {
+  statements: (rows, bind) => [
+    bindStatement(
+      `INSERT INTO "triage"."ticket_events" ("tenant_id", "ticket_id", "type", "actor", "data", "at")
+       SELECT e.tenant_id, e.ticket_id, e.type, e.actor, e.data, e.at
+         FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::jsonb[], $6::timestamptz[])
+              WITH ORDINALITY AS e(tenant_id, ticket_id, type, actor, data, at, n)
+        ORDER BY e.n`,
+      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4]), rows.map((r) => r[5])],
+      bind,
+    ),
+  ],
+};
