@@ -44,19 +44,16 @@ describe('rateLimitExceeded', () => {
 describe('RateLimiter.admit', () => {
   const settings = { perKeyPerMinute: 600, perTenantPerMinute: 3000, overrides: { small: 5 } };
 
-  it("takes a token from the key's and the tenant's bucket, with per-tenant overrides", async () => {
-    const calls: string[][] = [];
+  it("takes a token from the key's and the tenant's bucket in one call, with per-tenant overrides", async () => {
+    const calls: Array<{ numkeys: number; args: string[] }> = [];
     const redis: ScriptRunner = {
-      eval: (_script, _numkeys, ...args) => {
-        calls.push(args);
-        return Promise.resolve(args[0] === 'rl:tenant:small' ? [0, 0, 11_000, 60_000] : [1, 598, 0, 200]);
+      eval: (_script, numkeys, ...args) => {
+        calls.push({ numkeys, args });
+        return Promise.resolve([1, 598, 0, 200, 0, 0, 11_000, 60_000]);
       },
     };
     const verdict = await new RateLimiter(redis, settings, () => 1_000).admit({ keyId: 'k-1', tenantId: 'small' });
-    expect(calls).toEqual([
-      ['rl:key:k-1', '600', '1000'],
-      ['rl:tenant:small', '5', '1000'],
-    ]);
+    expect(calls).toEqual([{ numkeys: 2, args: ['rl:key:k-1', 'rl:tenant:small', '600', '5', '1000'] }]);
     expect(verdict).toEqual({
       allowed: false,
       limit: 5,

@@ -26,26 +26,34 @@ export interface BucketResult {
   resetMs: number;
 }
 
-// Token bucket refilled continuously at limit/60 s; state is [tokens, updatedAtMs]. One round trip, atomic.
-const TOKEN_BUCKET = `
-local capacity = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
-local rate = capacity / 60000
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
+// Token buckets refilled continuously at limit/60 s; each bucket's state is [tokens, updatedAtMs]. KEYS are
+// the buckets, ARGV their capacities and then the time: every bucket of a request in one atomic round trip.
+const TOKEN_BUCKETS = `
+local now = tonumber(ARGV[#KEYS + 1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local capacity = tonumber(ARGV[i])
+  local rate = capacity / 60000
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(state[1]) or capacity
+  local at = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - at) * rate)
+  local allowed = 0
+  if tokens >= 1 then
+    tokens = tokens - 1
+    allowed = 1
+  end
+  redis.call('HSET', key, 'tokens', tokens, 'at', now)
+  redis.call('PEXPIRE', key, 120000)
+  local retry = 0
+  if allowed == 0 then retry = math.ceil((1 - tokens) / rate) end
+  local reset = math.ceil((capacity - tokens) / rate)
+  table.insert(out, allowed)
+  table.insert(out, math.floor(tokens))
+  table.insert(out, retry)
+  table.insert(out, reset)
 end
-redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
-redis.call('PEXPIRE', KEYS[1], 120000)
-local retry = 0
-if allowed == 0 then retry = math.ceil((1 - tokens) / rate) end
-local reset = math.ceil((capacity - tokens) / rate)
-return { allowed, math.floor(tokens), retry, reset }
+return out
 `;
 
 /** What one request is told: the binding bucket's RateLimit-* headers, and Retry-After when refused. */
@@ -105,10 +113,23 @@ export class RateLimiter {
     return this.settings.overrides[id] ?? (scope === 'key' ? this.settings.perKeyPerMinute : this.settings.perTenantPerMinute);
   }
 
-  async take(scope: 'key' | 'tenant', id: string): Promise<BucketResult> {
-    const limit = this.limitFor(scope, id);
-    const raw = (await this.redis.eval(TOKEN_BUCKET, 1, `rl:${scope}:${id}`, String(limit), String(this.now()))) as [number, number, number, number];
-    return { allowed: raw[0] === 1, limit, remaining: raw[1], retryAfterMs: raw[2], resetMs: raw[3] };
+  /** A token from each bucket, in one round trip. */
+  async take(buckets: ReadonlyArray<{ scope: 'key' | 'tenant'; id: string }>): Promise<BucketResult[]> {
+    const limits = buckets.map((b) => this.limitFor(b.scope, b.id));
+    const raw = (await this.redis.eval(
+      TOKEN_BUCKETS,
+      buckets.length,
+      ...buckets.map((b) => `rl:${b.scope}:${b.id}`),
+      ...limits.map(String),
+      String(this.now()),
+    )) as number[];
+    return limits.map((limit, i) => ({
+      allowed: raw[4 * i] === 1,
+      limit,
+      remaining: raw[4 * i + 1],
+      retryAfterMs: raw[4 * i + 2],
+      resetMs: raw[4 * i + 3],
+    }));
   }
 
   /**
@@ -118,7 +139,10 @@ export class RateLimiter {
   async admit(auth: Pick<AuthContext, 'keyId' | 'tenantId'>): Promise<RateLimitVerdict | null> {
     let results: BucketResult[];
     try {
-      results = await Promise.all([this.take('key', auth.keyId), this.take('tenant', auth.tenantId)]);
+      results = await this.take([
+        { scope: 'key', id: auth.keyId },
+        { scope: 'tenant', id: auth.tenantId },
+      ]);
     } catch {
       return null;
     }
