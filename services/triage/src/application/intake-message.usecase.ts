@@ -149,8 +149,7 @@ export class IntakeMessageUseCase {
       followUpOf: null,
       followUpId: null,
       createdAt: at,
-    });
-    await this.tickets.addMessage(manager, tenantId, ticket.id, message);
+    }, message);
     const slaView = toTicketSlaView(clocks.sla);
     const slaDue = {
       firstResponseDueAt: slaView.firstResponseDueAt,

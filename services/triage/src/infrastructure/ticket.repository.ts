@@ -93,6 +93,11 @@ export interface TicketMessage {
   at: string;
 }
 
+const MESSAGE_COLUMNS = `"tenant_id", "ticket_id", "message_id", "direction", "channel", "author", "subject", "body", "internal", "at"`;
+
+/** A message's values after its tenant and ticket, in the order of MESSAGE_COLUMNS. */
+const messageValues = (m: TicketMessage): unknown[] => [m.messageId, m.direction, m.channel, m.author, m.subject, m.body, m.internal, m.at];
+
 export interface TimelineEntry {
   type: string;
   actor: string | null;
@@ -241,13 +246,22 @@ export class TicketRepository {
     return { latest: id === null ? null : toTicket({ ...columns, id }), recentOfCustomer };
   }
 
-  async insert(manager: EntityManager, t: NewTicket): Promise<Ticket> {
-    const rows: TicketRow[] = await manager.query(
-      `INSERT INTO "triage"."tickets" ("id", "tenant_id", "customer_id", "customer_tier", "conversation_id", "channel", "subject", "language",
+  /** The new ticket as stored; with `firstMessage`, that message is written in the same statement. */
+  async insert(manager: EntityManager, t: NewTicket, firstMessage?: TicketMessage): Promise<Ticket> {
+    const insertTicket = `INSERT INTO "triage"."tickets" ("id", "tenant_id", "customer_id", "customer_tier", "conversation_id", "channel", "subject", "language",
          "status", "priority", "priority_source", "category", "queue", "assignee_id", "classification", "sla", "sla_calendar_id",
          "next_sla_event_at", "follow_up_of", "follow_up_id", "created_at", "updated_at", "routing", "waiting_since")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17, $18, $19, $20, $21,
-               GREATEST($21::timestamptz, now()), $22::jsonb, $23) RETURNING *`,
+               GREATEST($21::timestamptz, now()), $22::jsonb, $23) RETURNING *`;
+    const rows: TicketRow[] = await manager.query(
+      firstMessage === undefined
+        ? insertTicket
+        : `WITH "t" AS (${insertTicket}),
+                "m" AS (INSERT INTO "triage"."ticket_messages" (${MESSAGE_COLUMNS})
+                        SELECT "t"."tenant_id", "t"."id", $24::uuid, $25::varchar, $26::varchar, $27::varchar, $28::varchar, $29::text,
+                               $30::boolean, $31::timestamptz
+                          FROM "t" ON CONFLICT DO NOTHING)
+           SELECT * FROM "t"`,
       [
         randomUUID(),
         t.tenantId,
@@ -272,6 +286,7 @@ export class TicketRepository {
         t.createdAt,
         t.routing === undefined ? null : json(t.routing),
         t.waitingSince ?? null,
+        ...(firstMessage === undefined ? [] : messageValues(firstMessage)),
       ],
     );
     return toTicket(one(rows));
@@ -415,20 +430,9 @@ export class TicketRepository {
     m: TicketMessage,
   ): Promise<boolean> {
     const rows: unknown[] = await manager.query(
-      `INSERT INTO "triage"."ticket_messages" ("tenant_id", "ticket_id", "message_id", "direction", "channel", "author", "subject", "body", "internal", "at")
+      `INSERT INTO "triage"."ticket_messages" (${MESSAGE_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING "message_id"`,
-      [
-        tenantId,
-        ticketId,
-        m.messageId,
-        m.direction,
-        m.channel,
-        m.author,
-        m.subject,
-        m.body,
-        m.internal,
-        m.at,
-      ],
+      [tenantId, ticketId, ...messageValues(m)],
     );
     return rows.length > 0;
   }
