@@ -20,7 +20,7 @@ describe('EventConsumer', () => {
   const tenantId = `t-consumer-${suffix}`;
   // Topics of the test's own: nothing else publishes to them, so every record on them is ours.
   const topicOf = (name: string): TopicName => `test.event-consumer.${suffix}.${name}` as TopicName;
-  const names = ['ordered', 'mixed', 'single'];
+  const names = ['ordered', 'mixed', 'single', 'shared'];
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
@@ -76,7 +76,7 @@ describe('EventConsumer', () => {
   }
 
   /** Records each event it handles, with how many events of its consumer were already written: earlier writes of its chunk included. */
-  async function startConsumer(name: string, failFor: ReadonlySet<string>, outcomes: string[], batchSize?: number): Promise<EventConsumer> {
+  async function startConsumer(name: string, failFor: ReadonlySet<string>, outcomes: string[], batchSize?: number, topic = topicOf(name)): Promise<EventConsumer> {
     const observer: ConsumerObserver = { processed: (_c, _t, outcome) => void outcomes.push(outcome) };
     const dlq = kafka.producer({ allowAutoTopicCreation: false });
     producers.push(dlq);
@@ -90,7 +90,7 @@ describe('EventConsumer', () => {
       },
       {
         name: `${name}-${suffix}`,
-        topics: [topicOf(name)],
+        topics: [topic],
         groupPrefix: '',
         schema,
         maxAttempts: 2,
@@ -182,6 +182,27 @@ describe('EventConsumer', () => {
     expect(letters).toContain('{"not": "an event"');
     expect(letters.some((l) => l.includes(unknown.id))).toBe(true);
     expect(letters.some((l) => l.includes(ignored.id))).toBe(false);
+  });
+
+  it('lets two consumers of one process read the same records alike: valid ones handled by each, broken ones dead-lettered by each', async () => {
+    const events = Array.from({ length: 20 }, () => envelope());
+    // The text of a valid event with its payload broken: validated on its own, not taken for its valid twin.
+    const brokenTwin = JSON.stringify({ ...events[5], payload: { groups: -1 } });
+    await publish('shared', [...events.slice(0, 10), brokenTwin, ...events.slice(10)]);
+    const outcomes: Record<'first' | 'second', string[]> = { first: [], second: [] };
+    await Promise.all([
+      startConsumer('shared-first', new Set(), outcomes.first, 50, topicOf('shared')),
+      startConsumer('shared-second', new Set(), outcomes.second, 50, topicOf('shared')),
+    ]);
+
+    for (const name of ['shared-first', 'shared-second'])
+      await eventually(async () => expect((await handled(name)).map((r) => r.event_id)).toEqual(events.map((e) => e.id)), { timeoutMs: 60_000 });
+    for (const seen of [outcomes.first, outcomes.second]) {
+      await eventually(() => expect(seen.filter((o) => o === 'dead-lettered')).toHaveLength(1), { timeoutMs: 30_000 });
+      expect(seen.filter((o) => o === 'ok')).toHaveLength(20);
+    }
+    const letters = await deadLetters('shared', 2);
+    expect(letters.filter((l) => l.includes(brokenTwin))).toHaveLength(2);
   });
 
   it('handles one event per transaction when batching is off, with the same result', async () => {

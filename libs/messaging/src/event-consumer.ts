@@ -7,6 +7,7 @@ import { isTransientDatabaseError } from '@helpdesk/persistence';
 import { runWithCorrelation } from './correlation';
 import { sendToDeadLetter } from './dead-letter';
 import type { RelayLogger } from './outbox-relay';
+import { recentlyValidatedEvents } from './validated-events';
 
 export interface HandlerContext {
   /** The transaction the inbox row is written in: write state and outbox rows through it. */
@@ -200,7 +201,8 @@ export class EventConsumer {
    * Parses and validates a message; unreadable ones are dead-lettered. A known type this consumer
    * does not act on is skipped before validation: it is not this consumer's to judge (the consumers
    * that act on it dead-letter it if it is broken), and validating every event of a shared topic was
-   * the largest CPU cost of the consuming services.
+   * the largest CPU cost of the consuming services. A text another consumer of this process found
+   * valid is not validated again.
    */
   private async prepare(topic: string, partition: number, message: KafkaMessage): Promise<ReadyEvent | undefined> {
     const raw = message.value?.toString('utf8') ?? '';
@@ -209,7 +211,12 @@ export class EventConsumer {
       const parsed = JSON.parse(raw) as unknown;
       const type = typeof parsed === 'object' && parsed !== null && 'type' in parsed ? parsed.type : undefined;
       if (typeof type === 'string' && isEventType(type) && !this.options.handlers[type]) return undefined;
-      event = parseEvent(parsed);
+      if (recentlyValidatedEvents.has(raw)) {
+        event = parsed as EventEnvelope;
+      } else {
+        event = parseEvent(parsed);
+        recentlyValidatedEvents.add(raw);
+      }
     } catch (err) {
       await this.deadLetter(topic, partition, message, `invalid event: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
