@@ -20,7 +20,7 @@ import { HttpClient, isRecord, jsonBody, stringField } from './lib/http-client';
 import { KafkaTap, waitForDrain } from './lib/kafka-tap';
 import { runClosedLoop, runOpenLoop, type SendOutcome, type SendStats } from './lib/load-driver';
 import { MessageMix } from './lib/message-mix';
-import { ProcSampler, withDescendants, type SampleTarget, type WindowUsage } from './lib/proc-sampler';
+import { ProcSampler, withDescendants, type ProcessUsage, type SampleTarget, type WindowUsage } from './lib/proc-sampler';
 import { kafkaProducerLimit, postgresInsertLimit, type KafkaPerfFigures, type PgbenchFigures } from './lib/raw-limits';
 import { BenchStack, REPO_ROOT, freshTopics, infraFromEnv, livePid, postmasterPid, runId, type InfraSettings } from './lib/stack';
 import { endToEndRate, stageReport, timingOf, type StageReport } from './lib/stage-latency';
@@ -507,12 +507,20 @@ function printReport(report: ReturnType<typeof buildReport>): string {
       '',
       `Processes over the whole load run (machine busy ${fmt(whole.machineBusyPercent)}% of all cores; other work on the machine used ${fmt(whole.otherWorkPercent)}% of one core)`,
     );
+    // CPU per message moves less with other work on a shared machine than messages per second do.
+    const accepted = phases.reduce((n, p) => n + p.accepted, 0);
+    const perMessage = (u: ProcessUsage): string => (u.cpuSeconds === null || accepted === 0 ? '–' : fmt((u.cpuSeconds * 1000) / accepted, 2));
     out.push(
       renderTable(
-        ['process', 'CPU avg %', 'CPU peak %', 'RSS avg MB', 'RSS peak MB'],
-        whole.processes.map((u) => [u.name, fmt(u.cpuAvgPercent), fmt(u.cpuPeakPercent), fmt(u.rssAvgMb), fmt(u.rssPeakMb)]),
+        ['process', 'CPU avg %', 'CPU peak %', 'CPU ms per accepted message', 'RSS avg MB', 'RSS peak MB'],
+        whole.processes.map((u) => [u.name, fmt(u.cpuAvgPercent), fmt(u.cpuPeakPercent), perMessage(u), fmt(u.rssAvgMb), fmt(u.rssPeakMb)]),
       ),
     );
+    const ours = whole.processes.filter((u) => u.name !== 'bench (load generator)' && u.cpuSeconds !== null);
+    if (accepted > 0 && ours.length > 0) {
+      const totalMs = (ours.reduce((t, u) => t + (u.cpuSeconds ?? 0), 0) * 1000) / accepted;
+      out.push(`CPU per accepted message, services, broker and database together: ${fmt(totalMs, 2)} ms (${fmt(accepted)} messages, warm-up included)`);
+    }
   }
   const work = report['databaseWork'] as DatabaseWork | { error: string } | null;
   if (work && isError(work)) out.push('', `Database work: not counted (${work.error})`);

@@ -43,6 +43,8 @@ export interface ProcessUsage {
   /** Share of one core, averaged over the window (100 = one core busy). */
   cpuAvgPercent: number | null;
   cpuPeakPercent: number | null;
+  /** CPU time used in the window (user + system), in seconds. */
+  cpuSeconds: number | null;
   rssAvgMb: number | null;
   rssPeakMb: number | null;
 }
@@ -176,6 +178,7 @@ export class ProcSampler {
         name: t.name,
         cpuAvgPercent: totalMs > 0 ? Math.round(((totalTicks / hz) / (totalMs / 1000)) * 100) : null,
         cpuPeakPercent: cpuRates.length > 0 ? Math.round(Math.max(...cpuRates)) : null,
+        cpuSeconds: totalMs > 0 ? Math.round((totalTicks / hz) * 100) / 100 : null,
         rssAvgMb: rss.length > 0 ? Math.round(rss.reduce((s, v) => s + v, 0) / rss.length / 1024) : null,
         rssPeakMb: rss.length > 0 ? Math.round(Math.max(...rss) / 1024) : null,
       };
