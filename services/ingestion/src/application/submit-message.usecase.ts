@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
@@ -7,7 +8,7 @@ import { detectLanguage } from '@helpdesk/text';
 import { identitiesOf, type CustomerIdentifiers } from '../domain/customer-identity';
 import { IngestionErrorCode, IngestionException } from '../domain/ingestion.exception';
 import type { Attachment, Customer, StoredMessage } from '../domain/message';
-import { IngestionRepository } from '../infrastructure/ingestion.repository';
+import { IngestionRepository, type NewConversation } from '../infrastructure/ingestion.repository';
 import { CustomerResolver } from './customer-resolver';
 import { retryOnConflict } from './retry-on-conflict';
 
@@ -96,7 +97,8 @@ export class SubmitMessageUseCase {
     }
     const occurredAt = command.occurredAt ?? new Date();
     const { customer, created } = await this.customers.resolveNoting(manager, tenantId, identities, command.customer);
-    const conversationId = await this.resolveConversation(manager, command, customer, occurredAt, created);
+    const conversation = await this.resolveConversation(manager, command, customer, occurredAt, created);
+    const conversationId = conversation.id;
     const language = command.language ?? detectLanguage(`${command.subject ?? ''} ${command.body}`);
     const message = await this.repository.insertMessage(manager, {
       tenantId,
@@ -115,7 +117,7 @@ export class SubmitMessageUseCase {
       emailReferences: command.emailReferences,
       metadata: command.metadata ?? {},
       occurredAt,
-    });
+    }, conversation.create);
     await this.publisher.publish(manager, {
       type: 'message.received',
       tenantId,
@@ -149,13 +151,13 @@ export class SubmitMessageUseCase {
     customer: Customer,
     at: Date,
     newCustomer: boolean,
-  ): Promise<string> {
+  ): Promise<{ id: string; create?: NewConversation }> {
     const { tenantId } = command;
     if (command.conversationId) {
       const existing = await this.repository.findConversation(manager, tenantId, command.conversationId);
       if (existing) {
         await this.repository.touchConversation(manager, tenantId, existing.id, at, command.channel);
-        return existing.id;
+        return { id: existing.id };
       }
       throw new IngestionException(
         IngestionErrorCode.ConversationNotFound,
@@ -184,14 +186,10 @@ export class SubmitMessageUseCase {
     }
     if (open) {
       await this.repository.touchConversation(manager, tenantId, open, at, command.channel);
-      return open;
+      return { id: open };
     }
-    return this.repository.createConversation(manager, {
-      tenantId,
-      customerId: customer.id,
-      channel: command.channel,
-      subject: command.subject ?? null,
-      at,
-    });
+    // Created by the statement that writes its first message.
+    const id = randomUUID();
+    return { id, create: { id, tenantId, customerId: customer.id, channel: command.channel, subject: command.subject ?? null, at } };
   }
 }

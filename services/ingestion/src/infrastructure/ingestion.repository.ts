@@ -154,36 +154,41 @@ export class IngestionRepository {
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
-  async insertMessage(manager: EntityManager, m: NewMessage): Promise<StoredMessage> {
-    const rows: MessageRow[] = await manager.query(
-      `INSERT INTO "ingestion"."messages" ("id", "tenant_id", "conversation_id", "customer_id", "direction", "channel", "kind",
+  /** The message as stored; with `newConversation` (the message's own), that conversation is created in the same statement. */
+  async insertMessage(manager: EntityManager, m: NewMessage, newConversation?: NewConversation): Promise<StoredMessage> {
+    if (newConversation && newConversation.id !== m.conversationId) throw new Error('a message creates only its own conversation');
+    const insertMessage = `INSERT INTO "ingestion"."messages" ("id", "tenant_id", "conversation_id", "customer_id", "direction", "channel", "kind",
          "subject", "body", "quoted", "signature", "language", "attachments", "external_message_id", "metadata", "occurred_at",
          "email_references", "reply_id", "ticket_id", "delivery_status", "next_attempt_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16, $17::text[], $18, $19, $20,
-         CASE WHEN $20::varchar IS NULL THEN NULL ELSE now() END) RETURNING *`,
-      [
-        randomUUID(),
-        m.tenantId,
-        m.conversationId,
-        m.customerId,
-        m.direction,
-        m.channel,
-        m.kind,
-        m.subject,
-        m.body,
-        m.quoted ?? null,
-        m.signature ?? null,
-        m.language,
-        JSON.stringify(m.attachments),
-        m.externalMessageId,
-        JSON.stringify(m.metadata),
-        m.occurredAt,
-        m.emailReferences && m.emailReferences.length > 0 ? [...m.emailReferences] : null,
-        m.replyId ?? null,
-        m.ticketId ?? null,
-        m.deliveryStatus ?? null,
-      ],
-    );
+         CASE WHEN $20::varchar IS NULL THEN NULL ELSE now() END) RETURNING *`;
+    const parameters: unknown[] = [
+      randomUUID(),
+      m.tenantId,
+      m.conversationId,
+      m.customerId,
+      m.direction,
+      m.channel,
+      m.kind,
+      m.subject,
+      m.body,
+      m.quoted ?? null,
+      m.signature ?? null,
+      m.language,
+      JSON.stringify(m.attachments),
+      m.externalMessageId,
+      JSON.stringify(m.metadata),
+      m.occurredAt,
+      m.emailReferences && m.emailReferences.length > 0 ? [...m.emailReferences] : null,
+      m.replyId ?? null,
+      m.ticketId ?? null,
+      m.deliveryStatus ?? null,
+    ];
+    const bind: BindParameter = (value) => `$${parameters.push(value)}`;
+    const sql = newConversation
+      ? `WITH "conversation" AS (${bindStatement(INSERT_CONVERSATION, conversationValues(newConversation), bind)}) ${insertMessage}`
+      : insertMessage;
+    const rows: MessageRow[] = await manager.query(sql, parameters);
     return toMessage(rows[0]);
   }
 
@@ -448,25 +453,6 @@ export class IngestionRepository {
     return rows[0]?.id ?? null;
   }
 
-  async createConversation(
-    manager: EntityManager,
-    c: {
-      id?: string;
-      tenantId: string;
-      customerId: string;
-      channel: Channel;
-      subject: string | null;
-      at: Date;
-    },
-  ): Promise<string> {
-    const id = c.id ?? randomUUID();
-    await manager.query(
-      `INSERT INTO "ingestion"."conversations" ("id", "tenant_id", "customer_id", "channel", "subject", "last_message_at") VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, c.tenantId, c.customerId, c.channel, c.subject, c.at],
-    );
-    return id;
-  }
-
   async touchConversation(
     manager: EntityManager,
     tenantId: string,
@@ -493,6 +479,19 @@ export class IngestionRepository {
     return toCustomer(current);
   }
 }
+
+export interface NewConversation {
+  id: string;
+  tenantId: string;
+  customerId: string;
+  channel: Channel;
+  subject: string | null;
+  at: Date;
+}
+
+const INSERT_CONVERSATION = `INSERT INTO "ingestion"."conversations" ("id", "tenant_id", "customer_id", "channel", "subject", "last_message_at") VALUES ($1, $2, $3, $4, $5, $6)`;
+
+const conversationValues = (c: NewConversation): unknown[] => [c.id, c.tenantId, c.customerId, c.channel, c.subject, c.at];
 
 /** tenant, message, ticket. */
 type TicketLink = [string, string, string];
