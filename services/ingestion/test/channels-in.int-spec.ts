@@ -648,6 +648,12 @@ describe('one customer across channels', () => {
     expect((view.identities as Json[]).map((i) => i.type).sort()).toEqual(['email', 'wechat']);
     expect((view.conversations as Json[]).map((c) => c.channel).sort()).toEqual(['email', 'wechat']);
     expect(view.mergedCustomerIds).toEqual([wechatCustomer.id]);
+    // A message naming the merged customer's identity, and one naming a new one beside it, reach the survivor.
+    const phone = `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const again = await svc.call('/v1/messages', { method: 'POST', key, json: { channel: 'app', customer: { phone, wechatOpenId: user }, body: '合并后再问一次' } });
+    expect(again.status).toBe(202);
+    expect(again.body.customerId).toBe(view.id);
+    expect((await svc.call(`/v1/customers?phone=${encodeURIComponent(phone)}`, { key })).body.id).toBe(view.id);
     // Looking up by either identity, or by the merged id, finds the survivor.
     expect((await svc.call(`/v1/customers?wechatOpenId=${user}`, { key })).body.id).toBe(view.id);
     expect((await svc.call(`/v1/customers/${wechatCustomer.id as string}`, { key })).body.id).toBe(view.id);

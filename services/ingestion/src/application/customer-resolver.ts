@@ -44,19 +44,14 @@ export class CustomerResolver {
     identities: CustomerIdentity[],
     hint: CustomerProfileHint = {},
   ): Promise<{ customer: Customer; created: boolean }> {
-    let customer = await this.repository.findCustomerByIdentities(manager, tenantId, identities);
     const externalId = hint.externalId ?? null;
-    if (!customer) {
-      customer = await this.repository.createCustomer(
-        manager,
-        {
-          tenantId,
-          name: hint.name ?? null,
-          tier: hint.tier ?? 'standard',
-          externalId,
-        },
-        identities,
-      );
+    const found = await this.repository.findOrCreateCustomer(
+      manager,
+      { tenantId, name: hint.name ?? null, tier: hint.tier ?? 'standard', externalId },
+      identities,
+    );
+    let customer = found.customer;
+    if (found.created) {
       await this.publisher.publish(manager, {
         type: 'customer.created',
         tenantId,

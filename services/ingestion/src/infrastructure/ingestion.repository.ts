@@ -373,6 +373,41 @@ export class IngestionRepository {
     return toCustomer(rows[0]);
   }
 
+  /**
+   * The customer the first of the identities that names one belongs to (merges followed), or else a new
+   * customer with all of them: the look-up and the creation in one statement. A customer another
+   * transaction creates meanwhile makes it fail with a unique violation, as `createCustomer` does.
+   */
+  async findOrCreateCustomer(
+    manager: EntityManager,
+    c: { tenantId: string; name: string | null; tier: CustomerTier; externalId: string | null },
+    identities: CustomerIdentity[],
+  ): Promise<{ customer: Customer; created: boolean }> {
+    const rows: Array<CustomerRow & { created: boolean }> = await manager.query(
+      `WITH "q" AS (
+         SELECT * FROM unnest($6::varchar[], $7::varchar[]) WITH ORDINALITY AS q("type", "value", "ord")
+       ), "found" AS (
+         -- One index look-up per identity, whatever the planner guesses of the array's length.
+         SELECT m.* FROM "q" CROSS JOIN LATERAL (
+           SELECT k.* FROM "ingestion"."customer_identities" i JOIN "ingestion"."customers" k ON k."id" = i."customer_id"
+            WHERE i."tenant_id" = $2 AND i."type" = q."type" AND i."value" = q."value"
+         ) m
+         ORDER BY q."ord" LIMIT 1
+       ), "c" AS (
+         INSERT INTO "ingestion"."customers" ("id", "tenant_id", "name", "tier", "external_id")
+         SELECT $1::uuid, $2::varchar, $3::varchar, $4::varchar, $5::varchar WHERE NOT EXISTS (SELECT 1 FROM "found") RETURNING *
+       ), "i" AS (
+         INSERT INTO "ingestion"."customer_identities" ("tenant_id", "type", "value", "customer_id")
+         SELECT $2, q."type", q."value", c."id" FROM "c" CROSS JOIN "q"
+       )
+       SELECT false AS "created", f.* FROM "found" f UNION ALL SELECT true AS "created", c.* FROM "c"`,
+      [randomUUID(), c.tenantId, c.name, c.tier, c.externalId, identities.map((i) => i.type), identities.map((i) => i.value)],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('customer neither found nor created');
+    return row.created ? { customer: toCustomer(row), created: true } : { customer: await this.followMerges(manager, row), created: false };
+  }
+
   async updateCustomer(
     manager: EntityManager,
     tenantId: string,
