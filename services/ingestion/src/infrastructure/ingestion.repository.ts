@@ -387,10 +387,12 @@ export class IngestionRepository {
       `WITH "q" AS (
          SELECT * FROM unnest($6::varchar[], $7::varchar[]) WITH ORDINALITY AS q("type", "value", "ord")
        ), "found" AS (
-         -- One index look-up per identity, whatever the planner guesses of the array's length.
+         -- One index look-up per identity, whatever the planner guesses of the tables' sizes: the LIMIT
+         -- keeps the subquery from being flattened into a join it could plan as scans.
          SELECT m.* FROM "q" CROSS JOIN LATERAL (
            SELECT k.* FROM "ingestion"."customer_identities" i JOIN "ingestion"."customers" k ON k."id" = i."customer_id"
             WHERE i."tenant_id" = $2 AND i."type" = q."type" AND i."value" = q."value"
+            LIMIT 1
          ) m
          ORDER BY q."ord" LIMIT 1
        ), "c" AS (
