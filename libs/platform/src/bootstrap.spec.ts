@@ -12,23 +12,38 @@ describe('watchRequests', () => {
   let warnings: Warning[];
   let answered: string[];
   let release: () => void;
+  let entered: () => void;
+  let hangEntered: Promise<void>;
+  let warned: Promise<void>;
 
   beforeEach(async () => {
     warnings = [];
     answered = [];
+    hangEntered = new Promise((resolve) => (entered = resolve));
+    let firstWarning: () => void = () => undefined;
+    warned = new Promise((resolve) => (firstWarning = resolve));
     app = Fastify();
     watchRequests(
       app,
-      { warn: (fields: Warning['fields'], message: string) => void warnings.push({ fields, message }) } as never,
+      {
+        warn: (fields: Warning['fields'], message: string) => {
+          warnings.push({ fields, message });
+          firstWarning();
+        },
+      } as never,
       250,
       (_request, reply, route) => void answered.push(`${route} ${reply.statusCode}`),
     );
     app.get('/fast', () => ({ ok: true }));
-    app.get('/slow', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    // Answers once Fastify's own clock for the request has passed the threshold: slow by what is measured, not by a guess.
+    app.get('/slow', async (_request, reply) => {
+      while (reply.elapsedTime < 260) await new Promise((resolve) => setImmediate(resolve));
       return { ok: true };
     });
-    app.get('/hang', () => new Promise((resolve) => (release = () => resolve({ late: true }))));
+    app.get('/hang', () => {
+      entered();
+      return new Promise((resolve) => (release = () => resolve({ late: true })));
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
   });
 
@@ -58,9 +73,10 @@ describe('watchRequests', () => {
       const req = request({ host: '127.0.0.1', port: port(), path: '/hang', method: 'GET' });
       req.on('error', () => resolve());
       req.end();
-      setTimeout(() => req.destroy(new Error('gave up')), 100);
+      // The client gives up while the handler is still working on its answer.
+      void hangEntered.then(() => req.destroy(new Error('gave up')));
     });
-    for (let i = 0; i < 50 && warnings.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await warned;
     expect(warnings.map((w) => w.message)).toEqual(['connection closed before the answer was sent']);
     expect(warnings[0]?.fields.route).toBe('/hang');
     expect(typeof warnings[0]?.fields.ms).toBe('number');
