@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { REPO_ROOT, ServiceProcess, callJson as call, createTenantKey, expectEventually, type Json } from '@helpdesk/testing';
 
+// Each test waits for its effects up to expectEventually's 20 s: the test itself may take as long.
+jest.setTimeout(60_000);
+
 /**
  * End to end over real processes, Kafka, PostgreSQL and Redis: a message accepted by ingestion
  * becomes a ticket in triage and the ticket id flows back to the message.

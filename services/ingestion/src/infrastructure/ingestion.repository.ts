@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
-import { bindStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
+import { bindStatement, buildStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { CustomerIdentity } from '../domain/customer-identity';
 import type {
   Attachment,
@@ -162,7 +162,7 @@ export class IngestionRepository {
          "email_references", "reply_id", "ticket_id", "delivery_status", "next_attempt_at")
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16, $17::text[], $18, $19, $20,
          CASE WHEN $20::varchar IS NULL THEN NULL ELSE now() END) RETURNING *`;
-    const parameters: unknown[] = [
+    const values: unknown[] = [
       randomUUID(),
       m.tenantId,
       m.conversationId,
@@ -184,10 +184,10 @@ export class IngestionRepository {
       m.ticketId ?? null,
       m.deliveryStatus ?? null,
     ];
-    const bind: BindParameter = (value) => `$${parameters.push(value)}`;
-    const sql = newConversation
-      ? `WITH "conversation" AS (${bindStatement(INSERT_CONVERSATION, conversationValues(newConversation), bind)}) ${insertMessage}`
-      : insertMessage;
+    const { sql, parameters } = buildStatement((bind) => {
+      const message = bindStatement(insertMessage, values, bind);
+      return newConversation ? `WITH "conversation" AS (${bindStatement(INSERT_CONVERSATION, conversationValues(newConversation), bind)}) ${message}` : message;
+    });
     const rows: MessageRow[] = await manager.query(sql, parameters);
     return toMessage(rows[0]);
   }
