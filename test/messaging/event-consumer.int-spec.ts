@@ -20,7 +20,8 @@ describe('EventConsumer', () => {
   const tenantId = `t-consumer-${suffix}`;
   // Topics of the test's own: nothing else publishes to them, so every record on them is ours.
   const topicOf = (name: string): TopicName => `test.event-consumer.${suffix}.${name}` as TopicName;
-  const names = ['ordered', 'mixed', 'single', 'shared'];
+  const names = ['ordered', 'mixed', 'single', 'shared', 'spread'];
+  const partitionsOf = (name: string): number => (name === 'spread' ? 6 : 1);
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
@@ -47,7 +48,7 @@ describe('EventConsumer', () => {
     admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
-      topics: names.flatMap((n) => [{ topic: topicOf(n), numPartitions: 1 }, { topic: deadLetterTopic(topicOf(n)), numPartitions: 1 }]),
+      topics: names.flatMap((n) => [{ topic: topicOf(n), numPartitions: partitionsOf(n) }, { topic: deadLetterTopic(topicOf(n)), numPartitions: 1 }]),
       waitForLeaders: true,
     });
     producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -203,6 +204,31 @@ describe('EventConsumer', () => {
     }
     const letters = await deadLetters('shared', 2);
     expect(letters.filter((l) => l.includes(brokenTwin))).toHaveLength(2);
+  });
+
+  it('handles the batches of every partition of a fetch together: one transaction per chunk, each partition in order, every offset committed', async () => {
+    const events = Array.from({ length: 60 }, () => envelope());
+    const partitionOf = (i: number): number => i % 6;
+    await producer.send({
+      topic: topicOf('spread'),
+      messages: events.map((e, i) => ({ partition: partitionOf(i), key: e.id, value: JSON.stringify(e) })),
+    });
+    const outcomes: string[] = [];
+    await startConsumer('spread', new Set(), outcomes, 100);
+
+    await eventually(async () => expect(await handled('spread')).toHaveLength(60), { timeoutMs: 60_000 });
+    const order = (await handled('spread')).map((r) => r.event_id);
+    for (let p = 0; p < 6; p++) {
+      const published = events.filter((_, i) => partitionOf(i) === p).map((e) => e.id);
+      expect(order.filter((id) => published.includes(id))).toEqual(published);
+    }
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(60);
+    // Six partitions' batches of ten, fetched at once: one transaction (a second if a fetch split them), not six.
+    expect(await transactions('spread')).toBeLessThanOrEqual(2);
+    await eventually(async () => {
+      const [committed] = await admin.fetchOffsets({ groupId: `spread-${suffix}`, topics: [topicOf('spread')] });
+      expect(committed.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([0, 1, 2, 3, 4, 5].map((p) => [p, '10']));
+    }, { timeoutMs: 30_000 });
   });
 
   it('handles one event per transaction when batching is off, with the same result', async () => {

@@ -54,12 +54,20 @@ export interface ConsumerObserver {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface ReadyEvent {
+  topic: string;
+  partition: number;
   message: KafkaMessage;
   event: EventEnvelope<EventType, PayloadOf<EventType>>;
   handler: EventHandler<EventType>;
 }
 
 type Outcome = 'ok' | 'duplicate';
+
+interface GatheredBatch {
+  payload: EachBatchPayload;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 function* chunksOf<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -80,6 +88,7 @@ export class EventConsumer {
   private joined: Promise<void> | undefined;
   private readonly maxAttempts: number;
   private readonly batchSize: number;
+  private gathered: GatheredBatch[] | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -126,7 +135,8 @@ export class EventConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      // Workers only hand batches over to be gathered (see handleBatch): one for every partition of a fetch.
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 64,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
@@ -165,20 +175,52 @@ export class EventConsumer {
     });
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (const chunk of chunksOf(batch.messages, this.batchSize)) {
-      if (!isRunning() || isStale()) return;
-      await this.handleChunk(batch.topic, batch.partition, chunk, heartbeat);
-      resolveOffset(chunk[chunk.length - 1].offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat().catch(() => undefined);
+  /**
+   * kafkajs hands each partition's batch of one fetch to its own worker within one tick: they are
+   * gathered and handled together, so a fetch costs one transaction and one offset commit per chunk
+   * rather than one per partition (with small batches spread over many partitions, those per-batch
+   * transactions and commits were most of the consumers' database and broker work).
+   */
+  private handleBatch(payload: EachBatchPayload): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let gathered = this.gathered;
+      if (!gathered) {
+        const batches: GatheredBatch[] = [];
+        this.gathered = gathered = batches;
+        setImmediate(() => {
+          this.gathered = undefined;
+          this.handleGathered(batches).then(
+            () => batches.forEach((b) => b.resolve()),
+            (err: unknown) => batches.forEach((b) => b.reject(err)),
+          );
+        });
+      }
+      gathered.push({ payload, resolve, reject });
+    });
+  }
+
+  private async handleGathered(batches: readonly GatheredBatch[]): Promise<void> {
+    const [{ payload: first }] = batches;
+    const queue = batches.flatMap(({ payload }) => payload.batch.messages.map((message) => ({ payload, message })));
+    for (const chunk of chunksOf(queue, this.batchSize)) {
+      if (!first.isRunning()) return;
+      // A partition sought elsewhere (or revoked) meanwhile keeps its remaining records for later.
+      const live = chunk.filter(({ payload }) => !payload.isStale());
+      if (live.length === 0) continue;
+      await this.handleChunk(live, first.heartbeat);
+      const lastOffsets = new Map<EachBatchPayload, string>();
+      for (const { payload, message } of live) lastOffsets.set(payload, message.offset);
+      for (const [payload, offset] of lastOffsets) payload.resolveOffset(offset);
+      // Every partition's progress in one commit; kafkajs's own commit after each batch then finds nothing left.
+      await first.commitOffsetsIfNecessary(first.uncommittedOffsets());
+      await first.heartbeat().catch(() => undefined);
     }
   }
 
-  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+  private async handleChunk(records: ReadonlyArray<{ payload: EachBatchPayload; message: KafkaMessage }>, heartbeat: () => Promise<void>): Promise<void> {
     const ready: ReadyEvent[] = [];
-    for (const message of messages) {
-      const item = await this.prepare(topic, partition, message);
+    for (const { payload, message } of records) {
+      const item = await this.prepare(payload.batch.topic, payload.batch.partition, message);
       if (item) ready.push(item);
     }
     if (ready.length > 1) {
@@ -192,7 +234,7 @@ export class EventConsumer {
       }
     }
     for (const item of ready) {
-      await this.handle(topic, partition, item, heartbeat);
+      await this.handle(item, heartbeat);
       await heartbeat().catch(() => undefined);
     }
   }
@@ -223,13 +265,14 @@ export class EventConsumer {
     }
     const handler = this.options.handlers[event.type as EventType] as EventHandler<EventType> | undefined;
     if (!handler) return undefined;
-    return { message, event: event as EventEnvelope<EventType, PayloadOf<EventType>>, handler };
+    return { topic, partition, message, event: event as EventEnvelope<EventType, PayloadOf<EventType>>, handler };
   }
 
-  private async handle(topic: string, partition: number, { message, event, handler }: ReadyEvent, heartbeat: () => Promise<void>): Promise<void> {
+  private async handle(item: ReadyEvent, heartbeat: () => Promise<void>): Promise<void> {
+    const { topic, partition, message, event } = item;
     for (let attempt = 1; ; attempt++) {
       try {
-        const [outcome = 'duplicate'] = await this.processOnce([{ message, event, handler }], heartbeat);
+        const [outcome = 'duplicate'] = await this.processOnce([item], heartbeat);
         this.observer?.processed(this.options.name, event.type, outcome);
         return;
       } catch (err) {
