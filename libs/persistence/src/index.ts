@@ -3,3 +3,4 @@ export * from './cursor';
 export * from './row-clock-defaults';
 export * from './deferred-writes';
 export * from './prepared-statements';
+export * from './transaction-groups';

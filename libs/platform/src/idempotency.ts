@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
-import { bindStatement, isUniqueViolation, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
+import { TransactionGroups, bindStatement, isUniqueViolation, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
 import { ProblemException } from './problem';
 
 export interface StoredResponse<T> {
@@ -58,6 +58,8 @@ interface KeyRow {
  */
 export class IdempotencyService {
   private readonly keyRows: DeferredStatements<KeyRow>;
+  /** Requests of one burst share a transaction (see TransactionGroups): most of an accepted write's round trips were its own BEGIN and COMMIT. */
+  private readonly transactions: TransactionGroups;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,6 +67,7 @@ export class IdempotencyService {
     private readonly schema: string,
     private readonly ttlSeconds = 24 * 3600,
   ) {
+    this.transactions = new TransactionGroups(dataSource);
     this.keyRows = {
       statements: (rows, bind) => [
         bindStatement(
@@ -83,7 +86,7 @@ export class IdempotencyService {
   ): Promise<StoredResponse<T> & { replayed: boolean }> {
     const { key } = request;
     if (key === undefined) {
-      const result = await this.dataSource.transaction(effect);
+      const result = await this.transactions.run(effect);
       return { ...result, replayed: false };
     }
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
@@ -94,7 +97,7 @@ export class IdempotencyService {
     const fast = await this.redis.get(redisKey).catch(() => null);
     if (fast) return this.replay<T>(JSON.parse(fast) as { hash: string; status: number; body: T }, hash);
     try {
-      const result = await this.dataSource.transaction(async (manager) => {
+      const result = await this.transactions.run(async (manager) => {
         const out = await effect(manager);
         // Written with the effect's outbox rows just before the commit: a key used twice at once fails that
         // statement, which rolls the effect back (and is answered below) as before.

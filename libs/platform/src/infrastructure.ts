@@ -50,7 +50,9 @@ export class ServiceInfrastructure {
       },
       ...dataSourceOptions,
     });
-    this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // Auto-pipelining sends the commands of concurrent requests issued in one tick in one write:
+    // under load each request's rate-limit and idempotency commands were a socket write each.
+    this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, enableAutoPipelining: true });
     this.redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
     const sink = (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>): void => {
       logger[level](extra, message);
