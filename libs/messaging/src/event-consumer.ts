@@ -17,6 +17,35 @@ export interface HandlerContext {
 export type EventHandler<T extends EventType> = (event: EventEnvelope<T, PayloadOf<T>>, context: HandlerContext) => Promise<void>;
 export type EventHandlers = { [K in EventType]?: EventHandler<K> };
 
+/**
+ * Called once for the new events of one type in a chunk, before any of their handlers, so that a
+ * handler can read what its event needs in one statement for the whole chunk (kept for it with
+ * `ChunkLookups`) instead of one statement per event.
+ */
+export type EventPrefetcher<T extends EventType> = (events: ReadonlyArray<EventEnvelope<T, PayloadOf<T>>>, context: HandlerContext) => Promise<void>;
+export type EventPrefetchers = { [K in EventType]?: EventPrefetcher<K> };
+
+/**
+ * Values a prefetcher read for a chunk's events, kept per transaction and taken at most once by the
+ * handler of the event they were read for; a handler that finds none reads for itself.
+ */
+export class ChunkLookups<V> {
+  private readonly byTransaction = new WeakMap<EntityManager, Map<string, V>>();
+
+  remember(manager: EntityManager, entries: Iterable<readonly [string, V]>): void {
+    let own = this.byTransaction.get(manager);
+    if (!own) this.byTransaction.set(manager, (own = new Map<string, V>()));
+    for (const [key, value] of entries) own.set(key, value);
+  }
+
+  take(manager: EntityManager, key: string): V | undefined {
+    const own = this.byTransaction.get(manager);
+    const value = own?.get(key);
+    if (value !== undefined) own?.delete(key);
+    return value;
+  }
+}
+
 /** Thrown by a handler for an event that can never succeed: it goes to the dead-letter topic at once. */
 export class PermanentEventError extends Error {
   constructor(message: string) {
@@ -30,6 +59,8 @@ export interface EventConsumerOptions {
   name: string;
   topics: TopicName[];
   handlers: EventHandlers;
+  /** Chunk-wide reads for the handlers (see EventPrefetcher); run only when a chunk has two or more new events of the type. */
+  prefetch?: EventPrefetchers;
   groupPrefix: string;
   schema: string;
   /** Attempts for a handler error that is not a transient infrastructure failure. */
@@ -308,9 +339,11 @@ export class EventConsumer {
       );
       // A redelivered event can appear twice in one chunk: only its first occurrence is new.
       const fresh = new Set(inserted.map((row) => row.event_id.toLowerCase()));
+      const isNew = items.map(({ event }) => fresh.delete(event.id.toLowerCase()));
+      await this.prefetch(items.filter((_, i) => isNew[i]), manager);
       const outcomes: Outcome[] = [];
-      for (const { event, handler } of items) {
-        if (!fresh.delete(event.id.toLowerCase())) {
+      for (const [i, { event, handler }] of items.entries()) {
+        if (!isNew[i]) {
           outcomes.push('duplicate');
           continue;
         }
@@ -321,6 +354,24 @@ export class EventConsumer {
       }
       return outcomes;
     });
+  }
+
+  private async prefetch(items: readonly ReadyEvent[], manager: EntityManager): Promise<void> {
+    const prefetchers = this.options.prefetch;
+    if (!prefetchers || items.length < 2) return;
+    const byType = new Map<EventType, Array<EventEnvelope<EventType, PayloadOf<EventType>>>>();
+    for (const { event } of items) {
+      const type = event.type as EventType;
+      if (!prefetchers[type]) continue;
+      const events = byType.get(type);
+      if (events) events.push(event);
+      else byType.set(type, [event]);
+    }
+    for (const [type, events] of byType) {
+      if (events.length < 2) continue;
+      const prefetcher = prefetchers[type] as EventPrefetcher<EventType>;
+      await prefetcher(events, { manager });
+    }
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {

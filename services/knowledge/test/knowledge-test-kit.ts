@@ -45,6 +45,8 @@ export function kafka(): Kafka {
 }
 
 /** Publishes fixture-shaped triage events, as triage would: on triage.tickets.v1, keyed by ticket. */
+type TicketEventType = 'ticket.created' | 'ticket.replied' | 'ticket.pending' | 'ticket.message-added' | 'ticket.resumed' | 'ticket.resolved' | 'ticket.reopened';
+
 export class TriageEvents {
   private producer: Producer | undefined;
 
@@ -61,27 +63,41 @@ export class TriageEvents {
 
   /** A new ticket shaped like the ticket.created fixture; returns its id. */
   async ticketCreated(over: Partial<PayloadOf<'ticket.created'>>): Promise<string> {
-    const fixture = loadFixture('ticket.created');
-    const ticketId = over.ticketId ?? randomUUID();
-    await this.send('ticket.created', ticketId, {
-      ...fixture.payload,
-      ticketId,
-      messageId: randomUUID(),
-      conversationId: randomUUID(),
-      customerId: randomUUID(),
-      customerTier: 'standard',
-      createdAt: new Date().toISOString(),
-      ...over,
-    });
+    const [ticketId] = await this.ticketsCreated([over]);
     return ticketId;
   }
 
-  async send<T extends 'ticket.created' | 'ticket.replied' | 'ticket.pending' | 'ticket.message-added' | 'ticket.resumed' | 'ticket.resolved' | 'ticket.reopened'>(
-    type: T,
-    ticketId: string,
-    payload: PayloadOf<T>,
-  ): Promise<void> {
-    const envelope: EventEnvelope<T, PayloadOf<T>> = {
+  /** New tickets published in one request, so that knowledge reads them in one fetch; returns their ids. */
+  async ticketsCreated(overs: ReadonlyArray<Partial<PayloadOf<'ticket.created'>>>): Promise<string[]> {
+    const fixture = loadFixture('ticket.created');
+    const envelopes = overs.map((over) => {
+      const ticketId = over.ticketId ?? randomUUID();
+      return this.envelope('ticket.created', ticketId, {
+        ...fixture.payload,
+        ticketId,
+        messageId: randomUUID(),
+        conversationId: randomUUID(),
+        customerId: randomUUID(),
+        customerTier: 'standard',
+        createdAt: new Date().toISOString(),
+        ...over,
+      });
+    });
+    await this.publish(envelopes);
+    return envelopes.map((e) => e.aggregateId);
+  }
+
+  async send<T extends TicketEventType>(type: T, ticketId: string, payload: PayloadOf<T>): Promise<void> {
+    await this.publish([this.envelope(type, ticketId, payload)]);
+  }
+
+  private async publish(envelopes: readonly EventEnvelope[]): Promise<void> {
+    if (!this.producer) throw new Error('connect() first');
+    await this.producer.send({ topic: TOPICS.triageTickets, acks: -1, messages: envelopes.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })) });
+  }
+
+  private envelope<T extends TicketEventType>(type: T, ticketId: string, payload: PayloadOf<T>): EventEnvelope<T, PayloadOf<T>> {
+    return {
       version: EVENTS[type].version,
       producer: 'triage',
       causationId: null,
@@ -93,8 +109,6 @@ export class TriageEvents {
       occurredAt: new Date().toISOString(),
       payload,
     };
-    if (!this.producer) throw new Error('connect() first');
-    await this.producer.send({ topic: TOPICS.triageTickets, acks: -1, messages: [{ key: ticketId, value: JSON.stringify(envelope) }] });
   }
 }
 

@@ -90,6 +90,23 @@ describe('suggestions', () => {
     expect(items(res)[0]).toMatchObject({ articleId: article.refund });
   });
 
+  it('suggests once for each ticket of a burst read in one chunk, nothing again for a ticket announced a second time', async () => {
+    // P2: suggested, never answered automatically (the stats below count every automatic answer of this file).
+    const [seen] = await triage.ticketsCreated([{ subject: null, body: '花呗怎么还款？', language: 'zh', priority: 'P2', category: 'general', status: 'new' }]);
+    await expectEventually(() => expect(suggestionsTopic.of('suggestions.ready', seen)).toHaveLength(1));
+    const burst = await triage.ticketsCreated([
+      { ticketId: seen, subject: null, body: '花呗怎么还款？', language: 'zh', priority: 'P2', category: 'general', status: 'new' },
+      ...['开发票怎么操作', '发票抬头怎么填', '花呗还款日是哪天', '怎么申请电子发票'].map((body) => ({ subject: null, body, language: 'zh' as const, priority: 'P2' as const, category: 'general', status: 'new' as const })),
+    ]);
+    const fresh = burst.slice(1);
+    await expectEventually(() => {
+      for (const ticketId of fresh) expect(suggestionsTopic.of('suggestions.ready', ticketId)).toHaveLength(1);
+    });
+    for (const ticketId of fresh) expect((await suggestionsOf(ticketId)).status).toBe(200);
+    // The repeat was handled (its event sits in the chunk before the others) and suggested nothing more.
+    expect(suggestionsTopic.of('suggestions.ready', seen)).toHaveLength(1);
+  });
+
   it('answers 404 for a ticket it never saw', async () => {
     expect((await suggestionsOf(randomUUID())).status).toBe(404);
     expect((await call(kb.baseUrl, '/v1/tickets/not-a-ticket/suggestions', { key })).status).toBe(404);

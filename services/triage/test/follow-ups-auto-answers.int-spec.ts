@@ -5,6 +5,7 @@ import {
   EventTap,
   TriageApi,
   disconnectProducer,
+  messageReceived,
   newTenant,
   publish,
   sendMessage,
@@ -189,6 +190,48 @@ describe('repeated contacts', () => {
     await sendMessage({ tenantId, body: '另一个问题：发票抬头错了', customerId: m.customerId, channel: 'web' });
     const second = await api.awaitTicketOf(m.customerId, (t) => t.id !== first.id);
     expect(timeline(await api.ticket(second.id as string), 'ticket.created')[0]?.data).toMatchObject({ contactCount: 2 });
+  });
+});
+
+describe('a burst of messages read in one chunk', () => {
+  it('gives each its ticket and contact count: a follow-up joins its ticket, one conversation twice is one ticket, one customer twice counts two', async () => {
+    const known = await sendMessage({ tenantId, body: '退款还没到账', channel: 'web' });
+    const knownTicket = await api.awaitTicketOf(known.customerId);
+    const followUp = messageReceived({ tenantId, body: '请问退款进度如何', customerId: known.customerId, conversationId: known.conversationId, channel: 'web' });
+    const alone = [1, 2, 3].map((i) => messageReceived({ tenantId, body: `订单${i}的地址需要修改`, channel: 'app' }));
+    const twiceOpened = messageReceived({ tenantId, body: '会员卡无法使用', channel: 'wechat' });
+    const twiceAgain = messageReceived({
+      tenantId,
+      body: '补充：提示卡号无效',
+      customerId: twiceOpened.payload.customer.customerId,
+      conversationId: twiceOpened.payload.conversationId,
+      channel: 'wechat',
+    });
+    const sameCustomerFirst = messageReceived({ tenantId, body: '发票抬头写错了', channel: 'web' });
+    const sameCustomerSecond = messageReceived({ tenantId, body: '另外快递也没到', customerId: sameCustomerFirst.payload.customer.customerId, channel: 'web' });
+    await publish('ingestion.messages.v1', followUp, ...alone, twiceOpened, twiceAgain, sameCustomerFirst, sameCustomerSecond);
+
+    await expectEventually(async () => {
+      const messages = (await api.ticket(knownTicket.id as string)).messages as Array<{ messageId: string }>;
+      expect(messages.map((x) => x.messageId)).toEqual([known.messageId, followUp.payload.messageId]);
+    });
+    expect(await api.ticketsOf(known.customerId)).toHaveLength(1);
+    for (const event of alone) {
+      const ticket = await api.awaitTicketOf(event.payload.customer.customerId);
+      expect(timeline(await api.ticket(ticket.id as string), 'ticket.created')[0]?.data).toMatchObject({ contactCount: 1 });
+    }
+    const twice = await api.awaitTicketOf(twiceOpened.payload.customer.customerId);
+    await expectEventually(async () => {
+      const messages = (await api.ticket(twice.id as string)).messages as Array<{ messageId: string }>;
+      expect(messages.map((x) => x.messageId)).toEqual([twiceOpened.payload.messageId, twiceAgain.payload.messageId]);
+    });
+    expect(await api.ticketsOf(twiceOpened.payload.customer.customerId)).toHaveLength(1);
+    const customer = sameCustomerFirst.payload.customer.customerId;
+    await expectEventually(async () => expect(await api.ticketsOf(customer)).toHaveLength(2));
+    const counts = await Promise.all(
+      (await api.ticketsOf(customer)).map(async (t) => (timeline(await api.ticket(t.id as string), 'ticket.created')[0]?.data as { contactCount: number }).contactCount),
+    );
+    expect(counts.sort()).toEqual([1, 2]);
   });
 });
 

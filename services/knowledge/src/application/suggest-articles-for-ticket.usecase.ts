@@ -1,17 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, PayloadOf } from '@helpdesk/contracts';
-import { EventPublisher } from '@helpdesk/messaging';
+import { ChunkLookups, EventPublisher } from '@helpdesk/messaging';
 import { InjectConfig } from '@helpdesk/platform';
 import { MAX_QUERY_LENGTH, SearchException, type SearchResult } from '../domain/search';
 import { ArticleRepository } from '../infrastructure/article.repository';
 import { KnowledgeSettingsRepository } from '../infrastructure/knowledge-settings.repository';
-import { SelfServiceRepository, type SuggestedArticle } from '../infrastructure/self-service.repository';
+import { SelfServiceRepository, type SuggestedArticle, type TicketQuestionRecord } from '../infrastructure/self-service.repository';
 import type { KnowledgeConfig } from '../config';
 import { SearchIndexService } from './search-index.service';
 import { decideAutoAnswer, isSimpleQuestion, type BestAnswer, type TicketQuestion } from './self-service.policy';
 
 type TicketCreated = EventEnvelope<'ticket.created', PayloadOf<'ticket.created'>>;
+
+const questionRecord = ({ tenantId, payload: t }: TicketCreated): TicketQuestionRecord => ({
+  tenantId,
+  ticketId: t.ticketId,
+  subject: t.subject ?? null,
+  body: t.body,
+  language: t.language,
+  category: t.category ?? null,
+  priority: t.priority,
+  createdAt: t.createdAt,
+});
 
 const EMPTY: SearchResult = { items: [], confidence: 0, signals: { top: 0, margin: 0 } };
 
@@ -31,6 +42,9 @@ export function questionOf(subject: string | null | undefined, body: string): st
  */
 @Injectable()
 export class SuggestArticlesForTicketUseCase {
+  /** Whether each prefetched event's ticket was new, for its handler. */
+  private readonly recordedInChunk = new ChunkLookups<boolean>();
+
   constructor(
     private readonly index: SearchIndexService,
     private readonly articles: ArticleRepository,
@@ -40,19 +54,24 @@ export class SuggestArticlesForTicketUseCase {
     @InjectConfig() private readonly config: KnowledgeConfig,
   ) {}
 
+  /**
+   * Records a chunk's new tickets' questions in one statement; each handler then learns whether its
+   * ticket was new. A ticket that appears twice in the chunk records itself when its turn comes.
+   */
+  async prefetch(manager: EntityManager, events: readonly TicketCreated[]): Promise<void> {
+    const seen = new Map<string, number>();
+    const key = (e: TicketCreated): string => `${e.tenantId}:${e.payload.ticketId.toLowerCase()}`;
+    for (const e of events) seen.set(key(e), (seen.get(key(e)) ?? 0) + 1);
+    const alone = events.filter((e) => seen.get(key(e)) === 1);
+    if (alone.length < 2) return;
+    const recorded = await this.selfService.insertQuestions(manager, alone.map(questionRecord));
+    this.recordedInChunk.remember(manager, alone.map((e) => [e.id, recorded.has(e.payload.ticketId.toLowerCase())] as const));
+  }
+
   async execute(manager: EntityManager, event: TicketCreated): Promise<void> {
     const { tenantId } = event;
     const t = event.payload;
-    const recorded = await this.selfService.insertQuestion(manager, {
-      tenantId,
-      ticketId: t.ticketId,
-      subject: t.subject ?? null,
-      body: t.body,
-      language: t.language,
-      category: t.category ?? null,
-      priority: t.priority,
-      createdAt: t.createdAt,
-    });
+    const recorded = this.recordedInChunk.take(manager, event.id) ?? (await this.selfService.insertQuestion(manager, questionRecord(event)));
     if (!recorded) return;
 
     const question = questionOf(t.subject, t.body);

@@ -123,6 +123,26 @@ export class SelfServiceRepository {
     return rows.length > 0;
   }
 
+  /** `insertQuestion` for several tickets in one statement: the ids of those not recorded before. */
+  async insertQuestions(manager: EntityManager, questions: readonly TicketQuestionRecord[]): Promise<Set<string>> {
+    const rows: Array<{ ticket_id: string }> = await manager.query(
+      `INSERT INTO "${S}"."ticket_questions" ("tenant_id", "ticket_id", "subject", "body", "language", "category", "priority", "created_at")
+       SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::text[], $4::text[], $5::varchar[], $6::varchar[], $7::varchar[], $8::timestamptz[])
+       ON CONFLICT DO NOTHING RETURNING "ticket_id"`,
+      [
+        questions.map((q) => q.tenantId),
+        questions.map((q) => q.ticketId),
+        questions.map((q) => q.subject),
+        questions.map((q) => q.body),
+        questions.map((q) => q.language),
+        questions.map((q) => q.category),
+        questions.map((q) => q.priority),
+        questions.map((q) => q.createdAt),
+      ],
+    );
+    return new Set(rows.map((r) => r.ticket_id.toLowerCase()));
+  }
+
   /** Inside a transaction, written with the chunk's other tickets' suggestions in one statement just before it commits. */
   async saveSuggestions(manager: EntityManager, tenantId: string, s: TicketSuggestions): Promise<void> {
     await writeBeforeCommit(manager, 'knowledge.ticket-suggestions', [{ tenantId, ...s }], writeSuggestions);

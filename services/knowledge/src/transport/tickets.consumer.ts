@@ -29,6 +29,9 @@ export class TicketsConsumer implements OnModuleInit {
         'ticket.reopened': (event, { manager }) => this.outcomes.reopened(manager, event.tenantId, event.payload),
         'ticket.resolved': (event, { manager }) => this.outcomes.resolved(manager, event.tenantId, event.payload),
       },
+      prefetch: {
+        'ticket.created': (events, { manager }) => this.suggest.prefetch(manager, events),
+      },
     });
   }
 }

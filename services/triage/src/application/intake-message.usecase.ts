@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, PayloadOf } from '@helpdesk/contracts';
-import { EventPublisher } from '@helpdesk/messaging';
+import { ChunkLookups, EventPublisher } from '@helpdesk/messaging';
 import { changeTicketSlaPriority, priorityRank, toTicketSlaView } from '../domain/sla';
 import { decideFollowUp, isBareScore, type Ticket } from '../domain/ticket';
 import { TriageConfig } from '../config';
@@ -13,6 +13,11 @@ import { TicketSlaService } from './ticket-sla.service';
 
 type MessageReceived = EventEnvelope<'message.received', PayloadOf<'message.received'>>;
 
+interface ConversationTickets {
+  latest: Ticket | null;
+  recentOfCustomer: number;
+}
+
 /**
  * Turns an inbound message into ticket work: a new conversation opens a ticket (classified, SLA clocks
  * started, routed); a follow-up joins the open one (a pending ticket becomes active again, a repeated
@@ -20,6 +25,8 @@ type MessageReceived = EventEnvelope<'message.received', PayloadOf<'message.rece
  */
 @Injectable()
 export class IntakeMessageUseCase {
+  private readonly lookups = new ChunkLookups<ConversationTickets>();
+
   constructor(
     private readonly tickets: TicketRepository,
     private readonly publisher: EventPublisher,
@@ -30,18 +37,31 @@ export class IntakeMessageUseCase {
     private readonly reopening: ReopenTicketUseCase,
   ) {}
 
+  /**
+   * Reads the tickets of a chunk's messages in one statement. Only for messages whose conversation and
+   * customer no other message of the chunk shares: an earlier message's new ticket changes what a later
+   * one of the same conversation or customer must see, so those read for themselves when their turn comes.
+   */
+  async prefetch(manager: EntityManager, events: readonly MessageReceived[]): Promise<void> {
+    const seen = new Map<string, number>();
+    const keys = (e: MessageReceived): string[] => [`c:${e.tenantId}:${e.payload.conversationId}`, `u:${e.tenantId}:${e.payload.customer.customerId}`];
+    for (const key of events.flatMap(keys)) seen.set(key, (seen.get(key) ?? 0) + 1);
+    const alone = events.filter((e) => keys(e).every((key) => seen.get(key) === 1));
+    if (alone.length < 2) return;
+    const found = await this.tickets.latestOfConversationsCounting(
+      manager,
+      alone.map((e) => ({ tenantId: e.tenantId, conversationId: e.payload.conversationId, customerId: e.payload.customer.customerId, since: this.repeatWindowStart(e) })),
+    );
+    this.lookups.remember(manager, alone.map((e, i) => [e.id, found[i]] as const));
+  }
+
   async execute(manager: EntityManager, event: MessageReceived): Promise<void> {
     const { tenantId } = event;
     const m = event.payload;
     const at = new Date(m.receivedAt);
-    const since = new Date(at.getTime() - this.config.REPEAT_CONTACT_WINDOW_HOURS * 3600_000);
-    const { latest, recentOfCustomer } = await this.tickets.latestOfConversationCounting(
-      manager,
-      tenantId,
-      m.conversationId,
-      m.customer.customerId,
-      since,
-    );
+    const { latest, recentOfCustomer } =
+      this.lookups.take(manager, event.id) ??
+      (await this.tickets.latestOfConversationCounting(manager, tenantId, m.conversationId, m.customer.customerId, this.repeatWindowStart(event)));
     const decision = decideFollowUp(latest, at, this.config.REOPEN_WINDOW_HOURS);
     const message: TicketMessage = {
       messageId: m.messageId,
@@ -91,6 +111,11 @@ export class IntakeMessageUseCase {
         : 'customer answered';
       await this.reopening.resume(manager, latest, at, m.customer.customerId, reason);
     } else await this.reconsiderPriority(manager, latest, m.body, at);
+  }
+
+  /** Tickets of the customer opened since then count as earlier contacts. */
+  private repeatWindowStart(event: MessageReceived): Date {
+    return new Date(new Date(event.payload.receivedAt).getTime() - this.config.REPEAT_CONTACT_WINDOW_HOURS * 3600_000);
   }
 
   private async open(

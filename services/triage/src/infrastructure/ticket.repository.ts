@@ -246,6 +246,31 @@ export class TicketRepository {
     return { latest: id === null ? null : toTicket({ ...columns, id }), recentOfCustomer };
   }
 
+  /**
+   * `latestOfConversationCounting` for several messages in one statement, answered in their order.
+   * Each conversation's latest ticket is locked as the single read locks it.
+   */
+  async latestOfConversationsCounting(
+    manager: EntityManager,
+    lookups: ReadonlyArray<{ tenantId: string; conversationId: string; customerId: string; since: Date }>,
+  ): Promise<Array<{ latest: Ticket | null; recentOfCustomer: number }>> {
+    const rows: Array<Omit<TicketRow, 'id'> & { id: string | null; recent_of_customer: number; ord: string }> = await manager.query(
+      `SELECT q."ord", c."recent_of_customer", t.*
+         FROM unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::timestamptz[]) WITH ORDINALITY AS q("q_tenant", "q_conversation", "q_customer", "q_since", "ord")
+        CROSS JOIN LATERAL (SELECT count(*)::int AS "recent_of_customer" FROM "triage"."tickets" x
+                WHERE x."tenant_id" = q."q_tenant" AND x."customer_id" = q."q_customer" AND x."created_at" >= q."q_since" AND x."follow_up_of" IS NULL) c
+         LEFT JOIN LATERAL (SELECT * FROM "triage"."tickets" y WHERE y."tenant_id" = q."q_tenant" AND y."conversation_id" = q."q_conversation" AND y."follow_up_of" IS NULL
+                ORDER BY y."created_at" DESC LIMIT 1 FOR UPDATE) t ON true
+        ORDER BY q."ord"`,
+      [lookups.map((l) => l.tenantId), lookups.map((l) => l.conversationId), lookups.map((l) => l.customerId), lookups.map((l) => l.since)],
+    );
+    if (rows.length !== lookups.length) throw new Error(`expected ${lookups.length} rows, got ${rows.length}`);
+    return rows.map(({ id, recent_of_customer: recentOfCustomer, ord: _ord, ...columns }) => ({
+      latest: id === null ? null : toTicket({ ...columns, id }),
+      recentOfCustomer,
+    }));
+  }
+
   /** The new ticket as stored; with `firstMessage`, that message is written in the same statement. */
   async insert(manager: EntityManager, t: NewTicket, firstMessage?: TicketMessage): Promise<Ticket> {
     const insertTicket = `INSERT INTO "triage"."tickets" ("id", "tenant_id", "customer_id", "customer_tier", "conversation_id", "channel", "subject", "language",

@@ -17,6 +17,9 @@ export class MessagesConsumer implements OnModuleInit {
       handlers: {
         'message.received': (event, { manager }) => this.intake.execute(manager, event),
       },
+      prefetch: {
+        'message.received': (events, { manager }) => this.intake.prefetch(manager, events),
+      },
     });
   }
 }

@@ -160,8 +160,8 @@ function kafkaClient(): Kafka {
   return kafka;
 }
 
-/** Publishes an event to its real topic, as its producer would (key = aggregateId). */
-export async function publish(topic: string, event: EventEnvelope): Promise<void> {
+/** Publishes events to their real topic in one request, as their producer would (key = aggregateId). */
+export async function publish(topic: string, ...events: EventEnvelope[]): Promise<void> {
   producer ??= (async () => {
     const p = kafkaClient().producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await p.connect();
@@ -169,7 +169,7 @@ export async function publish(topic: string, event: EventEnvelope): Promise<void
   })();
   await (
     await producer
-  ).send({ topic, acks: -1, messages: [{ key: event.aggregateId, value: JSON.stringify(event) }] });
+  ).send({ topic, acks: -1, messages: events.map((event) => ({ key: event.aggregateId, value: JSON.stringify(event) })) });
 }
 
 export async function disconnectProducer(): Promise<void> {
