@@ -361,7 +361,7 @@ export class EventConsumer {
     if (!prefetchers || items.length < 2) return;
     const byType = new Map<EventType, Array<EventEnvelope<EventType, PayloadOf<EventType>>>>();
     for (const { event } of items) {
-      const type = event.type as EventType;
+      const type = event.type;
       if (!prefetchers[type]) continue;
       const events = byType.get(type);
       if (events) events.push(event);

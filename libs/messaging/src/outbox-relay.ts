@@ -1,5 +1,6 @@
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import { updateReturning } from '@helpdesk/persistence';
 import { HEADER_CAUSATION_ID, HEADER_CORRELATION_ID, HEADER_EVENT_TYPE, HEADER_TENANT_ID } from './correlation';
 import type { EventEnvelope } from '@helpdesk/contracts';
 
@@ -159,16 +160,26 @@ export class OutboxRelay {
     await p?.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Claims a batch by marking it published, publishes it, and commits; a failed publication rolls the
+   * marks back. One statement claims: the advisory lock gates it (a relay of another replica holding
+   * it finds nothing, so one relay publishes at a time and per-key order holds), and its row locks with
+   * the recheck of "published_at" stop a relay whose snapshot predates another's commit from taking
+   * rows already sent.
+   */
   private async publishBatch(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const lock: Array<{ locked: boolean }> = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.key]);
-      if (!lock[0]?.locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT "seq", "topic", "message_key", "envelope" FROM "${this.options.schema}"."outbox"
-         WHERE "published_at" IS NULL ORDER BY "seq" LIMIT $1`,
-        [this.batchSize],
+      const claimed = await updateReturning<OutboxRow>(
+        manager,
+        `UPDATE "${this.options.schema}"."outbox" SET "published_at" = now()
+          WHERE "seq" IN (SELECT "seq" FROM "${this.options.schema}"."outbox"
+                           WHERE "published_at" IS NULL AND pg_try_advisory_xact_lock($2)
+                           ORDER BY "seq" LIMIT $1 FOR UPDATE)
+          RETURNING "seq", "topic", "message_key", "envelope"`,
+        [this.batchSize, this.key],
       );
-      if (rows.length === 0) return 0;
+      if (claimed.length === 0) return 0;
+      const rows = claimed.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
       const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
         const e = row.envelope;
@@ -190,10 +201,6 @@ export class OutboxRelay {
         acks: -1,
         topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })),
       });
-      await manager.query(
-        `UPDATE "${this.options.schema}"."outbox" SET "published_at" = now() WHERE "seq" = ANY($1::bigint[])`,
-        [rows.map((r) => r.seq)],
-      );
       return rows.length;
     });
   }

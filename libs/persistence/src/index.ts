@@ -4,3 +4,4 @@ export * from './row-clock-defaults';
 export * from './deferred-writes';
 export * from './prepared-statements';
 export * from './transaction-groups';
+export * from './update-returning';

@@ -200,8 +200,10 @@ describe('a burst of messages read in one chunk', () => {
     const followUp = messageReceived({ tenantId, body: '请问退款进度如何', customerId: known.customerId, conversationId: known.conversationId, channel: 'web' });
     const alone = [1, 2, 3].map((i) => messageReceived({ tenantId, body: `订单${i}的地址需要修改`, channel: 'app' }));
     const twiceOpened = messageReceived({ tenantId, body: '会员卡无法使用', channel: 'wechat' });
+    // A ticket lists its messages by time: the second one a second later, not within the same millisecond.
     const twiceAgain = messageReceived({
       tenantId,
+      receivedAt: new Date(Date.parse(twiceOpened.payload.receivedAt) + 1000).toISOString(),
       body: '补充：提示卡号无效',
       customerId: twiceOpened.payload.customer.customerId,
       conversationId: twiceOpened.payload.conversationId,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier } from '@helpdesk/contracts';
 import type { CustomerIdentity } from '../domain/customer-identity';
-import { updateReturning } from './update-returning';
+import { updateReturning } from '@helpdesk/persistence';
 
 export interface CustomerRecord {
   id: string;

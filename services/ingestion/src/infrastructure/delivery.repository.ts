@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DeliveryAttempt, StoredMessage } from '../domain/message';
 import { toMessage, type MessageRow } from './ingestion.repository';
-import { updateReturning } from './update-returning';
+import { updateReturning } from '@helpdesk/persistence';
 
 /**
  * Outbound delivery state, driven from Postgres: due replies are claimed with a lease (a crashed

@@ -236,8 +236,7 @@ export class IntakeMessageUseCase {
     at: Date,
   ): Promise<void> {
     if (ticket.prioritySource !== 'classifier') return;
-    const first = await this.tickets.firstInbound(manager, ticket.tenantId, ticket.id);
-    const contacts = await this.tickets.countInbound(manager, ticket.tenantId, ticket.id);
+    const { first, inbound: contacts } = await this.tickets.firstInboundCounting(manager, ticket.tenantId, ticket.id);
     const waiting = ticket.sla?.firstResponse.status !== 'stopped';
     const { classification } = await this.classifiers.classify(ticket.tenantId, {
       ...(ticket.subject ? { subject: ticket.subject } : {}),

@@ -416,12 +416,22 @@ export class TicketRepository {
     return rows[0] ? toTicket(rows[0]) : null;
   }
 
-  async countInbound(manager: EntityManager, tenantId: string, ticketId: string): Promise<number> {
-    const rows: Array<{ n: string }> = await manager.query(
-      `SELECT count(*) AS n FROM "triage"."ticket_messages" WHERE "tenant_id" = $1 AND "ticket_id" = $2 AND "direction" = 'inbound' AND NOT "internal"`,
+  /** The customer's first words on the ticket and how many public messages they wrote, in one statement. */
+  async firstInboundCounting(
+    manager: EntityManager,
+    tenantId: string,
+    ticketId: string,
+  ): Promise<{ first: { subject: string | null; body: string } | null; inbound: number }> {
+    const rows: Array<{ subject: string | null; body: string | null; inbound: number }> = await manager.query(
+      `SELECT f."subject", f."body", n."inbound"
+         FROM (SELECT count(*)::int AS "inbound" FROM "triage"."ticket_messages"
+                WHERE "tenant_id" = $1 AND "ticket_id" = $2 AND "direction" = 'inbound' AND NOT "internal") n
+         LEFT JOIN LATERAL (SELECT "subject", "body" FROM "triage"."ticket_messages" WHERE "tenant_id" = $1 AND "ticket_id" = $2 AND "direction" = 'inbound'
+                ORDER BY "at", "message_id" LIMIT 1) f ON true`,
       [tenantId, ticketId],
     );
-    return Number(rows[0]?.n ?? 0);
+    const row = one(rows);
+    return { first: row.body === null ? null : { subject: row.subject, body: row.body }, inbound: row.inbound };
   }
 
   /** Whether a person already answered the customer publicly. */

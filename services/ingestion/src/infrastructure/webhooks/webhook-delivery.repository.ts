@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { writeBeforeCommit, type CursorPosition, type Queryable } from '@helpdesk/persistence';
+import { updateReturning, writeBeforeCommit, type CursorPosition, type Queryable } from '@helpdesk/persistence';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../../domain/webhooks/webhook-subscription';
-import { updateReturning } from '../update-returning';
 
 interface DeliveryRow {
   id: string;

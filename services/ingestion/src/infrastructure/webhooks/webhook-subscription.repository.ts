@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CursorPosition } from '@helpdesk/persistence';
+import { updateReturning, type CursorPosition } from '@helpdesk/persistence';
 import type { WebhookSubscription } from '../../domain/webhooks/webhook-subscription';
-import { updateReturning } from '../update-returning';
 
 interface SubscriptionRow {
   id: string;
