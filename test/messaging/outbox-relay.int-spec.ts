@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { loadFixture } from '@helpdesk/contracts';
 import { OutboxRelay, createKafka, messagingTablesUp } from '@helpdesk/messaging';
 import { expectEventually as eventually, testInfrastructure } from '@helpdesk/testing';
+import { openSuperuserDataSource } from '../persistence/superuser-data-source';
 
 jest.setTimeout(120_000);
 
@@ -26,16 +27,7 @@ describe('OutboxRelay', () => {
   const relays: OutboxRelay[] = [];
 
   beforeAll(async () => {
-    dataSource = new DataSource({
-      type: 'postgres',
-      host: infra.pg.host,
-      port: infra.pg.port,
-      database: infra.pg.database,
-      username: process.env.PG_SUPERUSER ?? 'postgres',
-      password: process.env.PG_SUPERUSER_PASSWORD,
-      extra: { max: 6 },
-    });
-    await dataSource.initialize();
+    dataSource = await openSuperuserDataSource(infra, true);
     kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: `relay-test-${suffix}`, groupPrefix: '' });
     admin = kafka.admin();
     await admin.connect();

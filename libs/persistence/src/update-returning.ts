@@ -17,5 +17,5 @@ export async function updateReturning<T>(
     typeof result[1] === 'number'
   )
     return result[0] as T[];
-  return result as T[];
+  return Array.isArray(result) ? (result as T[]) : [];
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor } from '@helpdesk/persistence';
+import { decodeCursor, encodeCursor, updateReturning } from '@helpdesk/persistence';
 import type { Article, ArticleContent, ArticleVersion } from '../application/article';
 import type { ArticleStatus } from '../domain/search';
-import { returningRows } from './sql';
 
 const S = 'knowledge';
 
@@ -131,7 +130,7 @@ export class ArticleRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10, $11)`,
       [head.tenantId, head.id, version, content.title, content.body, content.language, content.tags, content.category, content.status, createdBy, at],
     );
-    const rows = await returningRows<ArticleRow>(
+    const rows = await updateReturning<ArticleRow>(
       manager,
       `UPDATE "${S}"."articles" SET "version" = $3, "title" = $4, "body" = $5, "language" = $6, "tags" = $7::text[], "category" = $8,
          "status" = $9, "updated_at" = $10
@@ -236,7 +235,7 @@ export class ArticleRepository {
 
   /** Applies a vote to the article's counters and returns them. */
   async addVotes(manager: EntityManager, tenantId: string, id: string, helpfulDelta: number, notHelpfulDelta: number): Promise<{ helpful: number; notHelpful: number }> {
-    const rows = await returningRows<{ helpful_count: number; not_helpful_count: number }>(
+    const rows = await updateReturning<{ helpful_count: number; not_helpful_count: number }>(
       manager,
       `UPDATE "${S}"."articles" SET "helpful_count" = GREATEST(0, "helpful_count" + $3), "not_helpful_count" = GREATEST(0, "not_helpful_count" + $4)
        WHERE "tenant_id" = $1 AND "id" = $2 RETURNING "helpful_count", "not_helpful_count"`,

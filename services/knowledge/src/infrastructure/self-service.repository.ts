@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Priority } from '@helpdesk/contracts';
-import { bindStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
+import { bindStatement, updateReturning, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { AutoAnswerOutcome } from '../application/self-service.policy';
-import { returningRows } from './sql';
 
 const S = 'knowledge';
 
@@ -224,7 +223,7 @@ export class SelfServiceRepository {
     reason: string,
     at: Date,
   ): Promise<boolean> {
-    const rows = await returningRows<{ ticket_id: string }>(
+    const rows = await updateReturning<{ ticket_id: string }>(
       manager,
       `UPDATE "${S}"."auto_answers" SET "outcome" = $4, "outcome_at" = $5, "outcome_reason" = $6
        WHERE "tenant_id" = $1 AND "ticket_id" = $2 AND "outcome" = ANY($3::varchar[]) RETURNING "ticket_id"`,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, forgetInTransaction, memoInTransaction } from '@helpdesk/persistence';
+import { decodeCursor, encodeCursor, forgetInTransaction, memoInTransaction, updateReturning } from '@helpdesk/persistence';
 import type { Agent, AgentSkill, AgentStatus } from '../domain/routing';
-import { returningRows } from './sql';
 
 interface AgentRow {
   tenant_id: string;
@@ -167,7 +166,7 @@ export class AgentRepository {
     requireOnline: boolean,
   ): Promise<number | null> {
     forgetInTransaction(manager, `triage.roster:${tenantId}`);
-    const rows = await returningRows<{ active_count: number }>(
+    const rows = await updateReturning<{ active_count: number }>(
       manager,
       `UPDATE "triage"."agents" SET "active_count" = "active_count" + 1, "updated_at" = now()
        WHERE "tenant_id" = $1 AND "id" = $2 AND "active_count" < "max_concurrent"${requireOnline ? ` AND "status" = 'online'` : ''}
@@ -180,7 +179,7 @@ export class AgentRepository {
   /** Gives back one unit of capacity (ticket resolved, reassigned, released). Returns the new load. */
   async release(manager: EntityManager, tenantId: string, agentId: string): Promise<number | null> {
     forgetInTransaction(manager, `triage.roster:${tenantId}`);
-    const rows = await returningRows<{ active_count: number }>(
+    const rows = await updateReturning<{ active_count: number }>(
       manager,
       `UPDATE "triage"."agents" SET "active_count" = GREATEST("active_count" - 1, 0), "updated_at" = now()
        WHERE "tenant_id" = $1 AND "id" = $2 RETURNING "active_count"`,

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, Priority, TicketStatus } from '@helpdesk/contracts';
-import { InvalidCursorError, bindStatement, decodeCursor, encodeCursor, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
+import { InvalidCursorError, bindStatement, decodeCursor, encodeCursor, updateReturning, writeBeforeCommit, type DeferredStatements } from '@helpdesk/persistence';
 import type { AgentRequirements } from '../domain/routing';
 import type { TicketSlaState } from '../domain/sla';
 import type { PrioritySource, Ticket, TicketClassification, TicketRouting } from '../domain/ticket';
-import { returningRows } from './sql';
 
 /** A timeline entry to write; `TimelineEntry` is one read back. */
 export interface TimelineRecord {
@@ -331,7 +330,7 @@ export class TicketRepository {
       values.push(spec.json ? json(value ?? null) : (value ?? null));
       sets.push(`"${spec.column}" = $${values.length}${spec.json ? '::jsonb' : ''}`);
     }
-    const rows = await returningRows<TicketRow>(
+    const rows = await updateReturning<TicketRow>(
       manager,
       `UPDATE "triage"."tickets" SET ${[...sets, '"updated_at" = now()'].join(', ')} WHERE "tenant_id" = $1 AND "id" = $2 RETURNING *`,
       values,
@@ -349,7 +348,7 @@ export class TicketRepository {
     ticketId: string,
     agentId: string,
   ): Promise<Ticket | null> {
-    const rows = await returningRows<TicketRow>(
+    const rows = await updateReturning<TicketRow>(
       manager,
       `UPDATE "triage"."tickets"
        SET "assignee_id" = $3, "status" = CASE WHEN "status" = 'new' THEN 'open' ELSE "status" END, "waiting_since" = NULL, "updated_at" = now()
