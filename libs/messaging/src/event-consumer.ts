@@ -75,8 +75,8 @@ export interface EventConsumerOptions {
   fetchMaxWaitMs?: number;
 }
 
-/** Bytes a fetch waits for (up to `fetchMaxWaitMs`): a few dozen typical events. */
-const FETCH_MIN_BYTES = 32 * 1024;
+/** Bytes a fetch waits for (up to `fetchMaxWaitMs`): about a chunk of typical events (~650 bytes each). */
+const fetchMinBytes = (batchSize: number): number => Math.min(1024 * 1024, Math.max(32 * 1024, batchSize * 650));
 
 export interface ConsumerObserver {
   processed(consumer: string, type: string, outcome: 'ok' | 'duplicate' | 'dead-lettered' | 'retried'): void;
@@ -148,7 +148,7 @@ export class EventConsumer {
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000, restartOnFailure: async () => true },
-      minBytes: FETCH_MIN_BYTES,
+      minBytes: fetchMinBytes(this.batchSize),
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 50,
     });
     this.consumer = consumer;

@@ -36,6 +36,12 @@ export class BaseServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000) CONSUMER_BATCH_SIZE = 50;
   /** Longest a Kafka fetch waits to gather more events: latency per hop traded for fewer requests. */
   @Type(() => Number) @IsInt() @Min(0) @Max(5000) CONSUMER_FETCH_WAIT_MS = 50;
+  /**
+   * The same two for consumers no one waits on (CRM webhooks, metrics, surveys, message links, ticket
+   * suggestions): fuller chunks, so fewer transactions and fetches per event, for a few hundred ms.
+   */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000) CONSUMER_BACKGROUND_BATCH_SIZE = 200;
+  @Type(() => Number) @IsInt() @Min(0) @Max(5000) CONSUMER_BACKGROUND_FETCH_WAIT_MS = 250;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /** Requests answered after this many ms are logged at warn with their route. */
   @Type(() => Number) @IsInt() @Min(1) SLOW_REQUEST_LOG_MS = 5000;

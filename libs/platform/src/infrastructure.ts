@@ -67,14 +67,23 @@ export class ServiceInfrastructure {
     });
   }
 
-  /** Registers a consumer; it starts with the service. */
-  addConsumer(options: Omit<EventConsumerOptions, 'groupPrefix' | 'schema'>): EventConsumer {
+  /**
+   * Registers a consumer; it starts with the service. A `background` consumer's work is one no person
+   * waits on: it takes the background chunk size and fetch wait.
+   */
+  addConsumer({ background = false, ...options }: Omit<EventConsumerOptions, 'groupPrefix' | 'schema'> & { background?: boolean }): EventConsumer {
     const relayLogger = { warn: (m: string, e?: Record<string, unknown>) => this.logger.warn(e ?? {}, m), error: (m: string, e?: Record<string, unknown>) => this.logger.error(e ?? {}, m) };
     const consumer = new EventConsumer(
       this.kafka,
       this.dataSource,
       () => this.deadLetterProducer(),
-      { batchSize: this.config.CONSUMER_BATCH_SIZE, fetchMaxWaitMs: this.config.CONSUMER_FETCH_WAIT_MS, ...options, groupPrefix: this.config.KAFKA_GROUP_PREFIX, schema: this.service },
+      {
+        batchSize: background ? this.config.CONSUMER_BACKGROUND_BATCH_SIZE : this.config.CONSUMER_BATCH_SIZE,
+        fetchMaxWaitMs: background ? this.config.CONSUMER_BACKGROUND_FETCH_WAIT_MS : this.config.CONSUMER_FETCH_WAIT_MS,
+        ...options,
+        groupPrefix: this.config.KAFKA_GROUP_PREFIX,
+        schema: this.service,
+      },
       relayLogger,
       this.metrics,
     );

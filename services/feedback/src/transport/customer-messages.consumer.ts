@@ -14,6 +14,7 @@ export class CustomerMessagesConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.infra.addConsumer({
       name: 'feedback.customer-messages',
+      background: true,
       topics: [TOPICS.ingestionMessages],
       handlers: {
         'message.received': async (event, { manager }) => {

@@ -26,6 +26,6 @@ export class MetricsEventsConsumer implements OnModuleInit {
     const handlers = Object.fromEntries(
       METRICS_INPUT_EVENT_TYPES.map((type) => [type, handle as EventHandler<typeof type>]),
     );
-    this.infra.addConsumer({ name: 'feedback.metrics', topics: [...METRICS_TOPICS], handlers });
+    this.infra.addConsumer({ name: 'feedback.metrics', background: true, topics: [...METRICS_TOPICS], handlers });
   }
 }

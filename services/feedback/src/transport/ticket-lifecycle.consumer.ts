@@ -20,6 +20,7 @@ export class TicketLifecycleConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.infra.addConsumer({
       name: 'feedback.ticket-lifecycle',
+      background: true,
       topics: [TOPICS.triageTickets],
       handlers: {
         'ticket.created': (event, { manager }) => this.recordContext.execute(manager, event),

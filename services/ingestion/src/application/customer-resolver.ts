@@ -66,7 +66,7 @@ export class CustomerResolver {
       });
       return { customer, created: true };
     }
-    const added = await this.repository.addIdentities(manager, tenantId, customer.id, identities);
+    const added = await this.repository.addIdentities(manager, tenantId, customer.id, found.unowned);
     const tierChanged = hint.tier !== undefined && hint.tier !== customer.tier;
     const nameAdded = hint.name !== undefined && customer.name === null;
     if (added.length > 0 || tierChanged || nameAdded) {

@@ -154,11 +154,8 @@ export class SubmitMessageUseCase {
   ): Promise<{ id: string; create?: NewConversation }> {
     const { tenantId } = command;
     if (command.conversationId) {
-      const existing = await this.repository.findConversation(manager, tenantId, command.conversationId);
-      if (existing) {
-        await this.repository.touchConversation(manager, tenantId, existing.id, at, command.channel);
-        return { id: existing.id };
-      }
+      const existing = await this.repository.touchConversation(manager, tenantId, command.conversationId, at, command.channel);
+      if (existing) return { id: existing };
       throw new IngestionException(
         IngestionErrorCode.ConversationNotFound,
         `conversation ${command.conversationId} does not exist`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
-import { bindStatement, buildStatement, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
+import { bindStatement, buildStatement, updateReturning, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { CustomerIdentity } from '../domain/customer-identity';
 import type {
   Attachment,
@@ -382,8 +382,8 @@ export class IngestionRepository {
     manager: EntityManager,
     c: { tenantId: string; name: string | null; tier: CustomerTier; externalId: string | null },
     identities: CustomerIdentity[],
-  ): Promise<{ customer: Customer; created: boolean }> {
-    const rows: Array<CustomerRow & { created: boolean }> = await manager.query(
+  ): Promise<{ customer: Customer; created: boolean; unowned: CustomerIdentity[] }> {
+    const rows: Array<CustomerRow & { created: boolean; owned: number[] }> = await manager.query(
       `WITH "q" AS (
          SELECT * FROM unnest($6::varchar[], $7::varchar[]) WITH ORDINALITY AS q("type", "value", "ord")
        ), "found" AS (
@@ -402,12 +402,21 @@ export class IngestionRepository {
          INSERT INTO "ingestion"."customer_identities" ("tenant_id", "type", "value", "customer_id")
          SELECT $2, q."type", q."value", c."id" FROM "c" CROSS JOIN "q"
        )
-       SELECT false AS "created", f.* FROM "found" f UNION ALL SELECT true AS "created", c.* FROM "c"`,
+       SELECT false AS "created", f.*, ARRAY(
+                SELECT q."ord"::int FROM "q" CROSS JOIN LATERAL (
+                  SELECT 1 FROM "ingestion"."customer_identities" i
+                   WHERE i."tenant_id" = $2 AND i."type" = q."type" AND i."value" = q."value" AND i."customer_id" = f."id" LIMIT 1) o
+              ) AS "owned"
+         FROM "found" f
+       UNION ALL SELECT true AS "created", c.*, ARRAY[]::int[] AS "owned" FROM "c"`,
       [randomUUID(), c.tenantId, c.name, c.tier, c.externalId, identities.map((i) => i.type), identities.map((i) => i.value)],
     );
     const row = rows[0];
     if (!row) throw new Error('customer neither found nor created');
-    return row.created ? { customer: toCustomer(row), created: true } : { customer: await this.followMerges(manager, row), created: false };
+    if (row.created) return { customer: toCustomer(row), created: true, unowned: [] };
+    // Identities the found customer already owns need no insert: what the resolver still has to link.
+    const unowned = identities.filter((_, i) => !row.owned.includes(i + 1));
+    return { customer: await this.followMerges(manager, row), created: false, unowned };
   }
 
   async updateCustomer(
@@ -490,17 +499,20 @@ export class IngestionRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** Notes a new message in the conversation: its id as stored, or null when the tenant has no such conversation. */
   async touchConversation(
     manager: EntityManager,
     tenantId: string,
     id: string,
     at: Date,
     channel: Channel,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE "ingestion"."conversations" SET "last_message_at" = GREATEST("last_message_at", $3), "channel" = $4 WHERE "tenant_id" = $1 AND "id" = $2`,
+  ): Promise<string | null> {
+    const rows = await updateReturning<{ id: string }>(
+      manager,
+      `UPDATE "ingestion"."conversations" SET "last_message_at" = GREATEST("last_message_at", $3), "channel" = $4 WHERE "tenant_id" = $1 AND "id" = $2 RETURNING "id"`,
       [tenantId, id, at, channel],
     );
+    return rows[0]?.id ?? null;
   }
 
   private async followMerges(manager: EntityManager, row: CustomerRow): Promise<Customer> {

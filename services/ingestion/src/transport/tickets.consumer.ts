@@ -14,6 +14,7 @@ export class TicketsConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.infra.addConsumer({
       name: 'ingestion.ticket-links',
+      background: true,
       topics: [TOPICS.triageTickets],
       handlers: {
         'ticket.created': async (event, { manager }) => {

@@ -26,6 +26,7 @@ export class WebhookEventsConsumer implements OnModuleInit {
     for (const type of WEBHOOK_EVENT_TYPES) handlers[type] = handle;
     this.infra.addConsumer({
       name: 'ingestion.crm-webhooks',
+      background: true,
       topics: [...WEBHOOK_TOPICS],
       handlers,
     });

@@ -20,6 +20,7 @@ export class TicketsConsumer implements OnModuleInit {
   onModuleInit(): void {
     this.infra.addConsumer({
       name: 'knowledge.ticket-questions',
+      background: true,
       topics: [TOPICS.triageTickets],
       handlers: {
         'ticket.created': (event, { manager }) => this.suggest.execute(manager, event),
