@@ -46,6 +46,16 @@ export class ChunkLookups<V> {
   }
 }
 
+/**
+ * The events of a chunk that share none of their keys with another event of it: those a prefetcher may
+ * read for, since no earlier handler of the chunk changes what they must see.
+ */
+export function aloneInChunk<E>(events: readonly E[], keysOf: (event: E) => readonly string[]): E[] {
+  const seen = new Map<string, number>();
+  for (const key of events.flatMap(keysOf)) seen.set(key, (seen.get(key) ?? 0) + 1);
+  return events.filter((e) => keysOf(e).every((key) => seen.get(key) === 1));
+}
+
 /** Thrown by a handler for an event that can never succeed: it goes to the dead-letter topic at once. */
 export class PermanentEventError extends Error {
   constructor(message: string) {

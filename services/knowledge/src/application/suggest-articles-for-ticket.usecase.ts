@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, PayloadOf } from '@helpdesk/contracts';
-import { ChunkLookups, EventPublisher } from '@helpdesk/messaging';
+import { ChunkLookups, EventPublisher, aloneInChunk } from '@helpdesk/messaging';
 import { InjectConfig } from '@helpdesk/platform';
 import { MAX_QUERY_LENGTH, SearchException, type SearchResult } from '../domain/search';
 import { ArticleRepository } from '../infrastructure/article.repository';
@@ -59,10 +59,7 @@ export class SuggestArticlesForTicketUseCase {
    * ticket was new. A ticket that appears twice in the chunk records itself when its turn comes.
    */
   async prefetch(manager: EntityManager, events: readonly TicketCreated[]): Promise<void> {
-    const seen = new Map<string, number>();
-    const key = (e: TicketCreated): string => `${e.tenantId}:${e.payload.ticketId.toLowerCase()}`;
-    for (const e of events) seen.set(key(e), (seen.get(key(e)) ?? 0) + 1);
-    const alone = events.filter((e) => seen.get(key(e)) === 1);
+    const alone = aloneInChunk(events, (e) => [`${e.tenantId}:${e.payload.ticketId.toLowerCase()}`]);
     if (alone.length < 2) return;
     const recorded = await this.selfService.insertQuestions(manager, alone.map(questionRecord));
     this.recordedInChunk.remember(manager, alone.map((e) => [e.id, recorded.has(e.payload.ticketId.toLowerCase())] as const));

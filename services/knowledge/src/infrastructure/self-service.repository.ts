@@ -114,12 +114,7 @@ export class SelfServiceRepository {
 
   /** False when the ticket was already recorded. */
   async insertQuestion(manager: EntityManager, q: TicketQuestionRecord): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO "${S}"."ticket_questions" ("tenant_id", "ticket_id", "subject", "body", "language", "category", "priority", "created_at")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING "ticket_id"`,
-      [q.tenantId, q.ticketId, q.subject, q.body, q.language, q.category, q.priority, q.createdAt],
-    );
-    return rows.length > 0;
+    return (await this.insertQuestions(manager, [q])).size > 0;
   }
 
   /** `insertQuestion` for several tickets in one statement: the ids of those not recorded before. */

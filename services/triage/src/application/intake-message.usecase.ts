@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope, PayloadOf } from '@helpdesk/contracts';
-import { ChunkLookups, EventPublisher } from '@helpdesk/messaging';
+import { ChunkLookups, EventPublisher, aloneInChunk } from '@helpdesk/messaging';
 import { changeTicketSlaPriority, priorityRank, toTicketSlaView } from '../domain/sla';
 import { decideFollowUp, isBareScore, type Ticket } from '../domain/ticket';
 import { TriageConfig } from '../config';
@@ -43,10 +43,7 @@ export class IntakeMessageUseCase {
    * one of the same conversation or customer must see, so those read for themselves when their turn comes.
    */
   async prefetch(manager: EntityManager, events: readonly MessageReceived[]): Promise<void> {
-    const seen = new Map<string, number>();
-    const keys = (e: MessageReceived): string[] => [`c:${e.tenantId}:${e.payload.conversationId}`, `u:${e.tenantId}:${e.payload.customer.customerId}`];
-    for (const key of events.flatMap(keys)) seen.set(key, (seen.get(key) ?? 0) + 1);
-    const alone = events.filter((e) => keys(e).every((key) => seen.get(key) === 1));
+    const alone = aloneInChunk(events, (e) => [`c:${e.tenantId}:${e.payload.conversationId}`, `u:${e.tenantId}:${e.payload.customer.customerId}`]);
     if (alone.length < 2) return;
     const found = await this.tickets.latestOfConversationsCounting(
       manager,

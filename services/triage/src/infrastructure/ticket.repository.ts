@@ -232,22 +232,13 @@ export class TicketRepository {
     customerId: string,
     since: Date,
   ): Promise<{ latest: Ticket | null; recentOfCustomer: number }> {
-    const rows: Array<Omit<TicketRow, 'id'> & { id: string | null; recent_of_customer: number }> = await manager.query(
-      `SELECT c."recent_of_customer", t.*
-         FROM (SELECT count(*)::int AS "recent_of_customer" FROM "triage"."tickets"
-                WHERE "tenant_id" = $1 AND "customer_id" = $3 AND "created_at" >= $4 AND "follow_up_of" IS NULL) c
-         LEFT JOIN LATERAL (${LATEST_OF_CONVERSATION}) t ON true`,
-      [tenantId, conversationId, customerId, since],
-    );
-    const row = one(rows);
-    // Without a ticket the joined columns are all null.
-    const { id, recent_of_customer: recentOfCustomer, ...columns } = row;
-    return { latest: id === null ? null : toTicket({ ...columns, id }), recentOfCustomer };
+    const [found] = await this.latestOfConversationsCounting(manager, [{ tenantId, conversationId, customerId, since }]);
+    return found;
   }
 
   /**
-   * `latestOfConversationCounting` for several messages in one statement, answered in their order.
-   * Each conversation's latest ticket is locked as the single read locks it.
+   * `latestOfConversationCounting` for several messages in one statement, answered in their order; each
+   * conversation's latest ticket is locked. Without a ticket the joined columns are all null.
    */
   async latestOfConversationsCounting(
     manager: EntityManager,
