@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { EventEnvelopeDto, type EventEnvelope } from './envelope';
 import { EVENTS, isEventType, type EventType, type PayloadOf } from './event-map';
+import { passesValidation } from './validation-plan';
 
 export type TypedEnvelope<T extends EventType = EventType> = { [K in T]: EventEnvelope<K, PayloadOf<K>> }[T];
 
@@ -31,6 +32,12 @@ export function parseEvent(raw: unknown): TypedEnvelope {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new EventValidationError('invalid envelope', ['not a JSON object']);
   }
+  if (passesQuickly(raw)) return { ...(raw as EventEnvelope) } as unknown as TypedEnvelope;
+  return parseEventThoroughly(raw);
+}
+
+/** The full path: class instances and every problem worded. parseEvent takes it whenever the quick check is not sure. */
+export function parseEventThoroughly(raw: object): TypedEnvelope {
   const { payload: rawPayload } = raw as { payload?: unknown };
   // The payload is checked on its own below: copying it into the envelope's instance as well doubled the work.
   const head = typeof rawPayload === 'object' && rawPayload !== null && !Array.isArray(rawPayload) ? { ...raw, payload: {} } : raw;
@@ -46,4 +53,12 @@ export function parseEvent(raw: unknown): TypedEnvelope {
   const payloadProblems = flatten(validateSync(payload, { forbidUnknownValues: true }), 'payload');
   if (payloadProblems.length > 0) throw new EventValidationError(`invalid ${envelope.type} payload`, payloadProblems);
   return { ...(raw as EventEnvelope) } as unknown as TypedEnvelope;
+}
+
+/** The same decision as below for an event that is valid, without the instances and error objects; false means "look closely". */
+function passesQuickly(raw: object): boolean {
+  const { type, version, payload } = raw as { type?: unknown; version?: unknown; payload?: unknown };
+  if (typeof type !== 'string' || !isEventType(type)) return false;
+  const definition = EVENTS[type];
+  return version === definition.version && passesValidation(EventEnvelopeDto, raw) && passesValidation(definition.payload, payload);
 }
