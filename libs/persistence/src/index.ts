@@ -5,3 +5,4 @@ export * from './deferred-writes';
 export * from './prepared-statements';
 export * from './transaction-groups';
 export * from './update-returning';
+export * from './row-of-tenant';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ROW_OF_TENANT } from '@helpdesk/persistence';
 import type { FollowUpPriority } from '../domain';
 
 export type FollowUpSourceKind = 'survey' | 'complaint';
@@ -110,7 +111,7 @@ export class FollowUpRepository {
 
   async find(manager: EntityManager, tenantId: string, id: string): Promise<FollowUp | null> {
     const rows: FollowUpRow[] = await manager.query(
-      `SELECT * FROM "feedback"."follow_ups" WHERE "tenant_id" = $1 AND "id" = $2`,
+      `SELECT * FROM "feedback"."follow_ups" WHERE ${ROW_OF_TENANT}`,
       [tenantId, id],
     );
     return rows[0] === undefined ? null : toFollowUp(rows[0]);
@@ -138,7 +139,7 @@ export class FollowUpRepository {
   ): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `UPDATE "feedback"."follow_ups" SET "follow_up_ticket_id" = $3, "ticket_opened_at" = $4, "status" = 'ticket-opened'
-       WHERE "tenant_id" = $1 AND "id" = $2 AND "follow_up_ticket_id" IS NULL RETURNING "id"`,
+       WHERE ${ROW_OF_TENANT} AND "follow_up_ticket_id" IS NULL RETURNING "id"`,
       [tenantId, id, ticketId, at],
     );
     return rows.length > 0;
@@ -165,14 +166,14 @@ export class FollowUpRepository {
   ): Promise<void> {
     await manager.query(
       `UPDATE "feedback"."follow_ups" SET "status" = 'customer-notified', "resolved_at" = $3, "notified_at" = $4
-       WHERE "tenant_id" = $1 AND "id" = $2`,
+       WHERE ${ROW_OF_TENANT}`,
       [tenantId, id, resolvedAt, notifiedAt],
     );
   }
 
   async markResolved(manager: EntityManager, tenantId: string, id: string, resolvedAt: Date): Promise<void> {
     await manager.query(
-      `UPDATE "feedback"."follow_ups" SET "resolved_at" = $3 WHERE "tenant_id" = $1 AND "id" = $2`,
+      `UPDATE "feedback"."follow_ups" SET "resolved_at" = $3 WHERE ${ROW_OF_TENANT}`,
       [tenantId, id, resolvedAt],
     );
   }

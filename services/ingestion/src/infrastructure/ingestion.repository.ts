@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel, CustomerTier, Language, MessageKind } from '@helpdesk/contracts';
-import { bindStatement, buildStatement, updateReturning, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
+import { bindStatement, buildStatement, ROW_OF_TENANT, updateReturning, writeBeforeCommit, type BindParameter, type DeferredStatements } from '@helpdesk/persistence';
 import type { CustomerIdentity } from '../domain/customer-identity';
 import type {
   Attachment,
@@ -474,7 +474,7 @@ export class IngestionRepository {
       subject: string | null;
       status: string;
     }> = await manager.query(
-      `SELECT "id", "customer_id", "channel", "subject", "status" FROM "ingestion"."conversations" WHERE "tenant_id" = $1 AND "id" = $2`,
+      `SELECT "id", "customer_id", "channel", "subject", "status" FROM "ingestion"."conversations" WHERE ${ROW_OF_TENANT}`,
       [tenantId, id],
     );
     const r = rows[0];
@@ -509,7 +509,7 @@ export class IngestionRepository {
   ): Promise<string | null> {
     const rows = await updateReturning<{ id: string }>(
       manager,
-      `UPDATE "ingestion"."conversations" SET "last_message_at" = GREATEST("last_message_at", $3), "channel" = $4 WHERE "tenant_id" = $1 AND "id" = $2 RETURNING "id"`,
+      `UPDATE "ingestion"."conversations" SET "last_message_at" = GREATEST("last_message_at", $3), "channel" = $4 WHERE ${ROW_OF_TENANT} RETURNING "id"`,
       [tenantId, id, at, channel],
     );
     return rows[0]?.id ?? null;
