@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { ROW_OF_TENANT } from '@helpdesk/persistence';
 
 export type ComplaintSource = 'api' | 'message';
 
@@ -81,7 +82,7 @@ export class ComplaintRepository {
 
   async find(manager: EntityManager, tenantId: string, id: string): Promise<Complaint | null> {
     const rows: ComplaintRow[] = await manager.query(
-      `SELECT * FROM "feedback"."complaints" WHERE "tenant_id" = $1 AND "id" = $2`,
+      `SELECT * FROM "feedback"."complaints" WHERE ${ROW_OF_TENANT}`,
       [tenantId, id],
     );
     return rows[0] === undefined ? null : toComplaint(rows[0]);
