@@ -177,6 +177,30 @@ describe('follow-up requests from feedback', () => {
   });
 });
 
+describe('a follow-up that reaches triage before its conversation has a ticket', () => {
+  it('stands beside the conversation: the message that follows opens the conversation’s own ticket', async () => {
+    // feedback reads complaints from the messages themselves, so its request can arrive before the intake.
+    const message = messageReceived({ tenantId, body: '你们的服务太差了，我要投诉', channel: 'web' });
+    const customerId = message.payload.customer.customerId;
+    const conversationId = message.payload.conversationId;
+    await publish(
+      'feedback.responses.v1',
+      followUpRequested({ ticketId: null, customerId, conversationId, channel: 'web', reason: 'complaint', priority: 'P3', legal: false }),
+    );
+    const followUp = await api.awaitTicketOf(customerId, (t) => t.category === 'complaint');
+    expect(followUp).toMatchObject({ followUpOf: null, conversationId, queue: 'complaints' });
+
+    await publish('ingestion.messages.v1', message);
+    const own = await api.awaitTicketOf(customerId, (t) => t.id !== followUp.id);
+    expect(own).toMatchObject({ conversationId, followUpOf: null });
+    expect(((await api.ticket(own.id as string)).messages as Array<{ messageId: string }>).map((m) => m.messageId)).toEqual([
+      message.payload.messageId,
+    ]);
+    const followUpMessages = (await api.ticket(followUp.id as string)).messages as Array<{ messageId: string }>;
+    expect(followUpMessages.map((m) => m.messageId)).not.toContain(message.payload.messageId);
+  });
+});
+
 describe('repeated contacts', () => {
   it("a customer's first ticket counts one contact, a message in its conversation joins it, a second conversation's ticket counts two", async () => {
     const m = await sendMessage({ tenantId, body: '快递一直没到', channel: 'web' });

@@ -114,8 +114,8 @@ export interface TicketFilter {
   cursor?: string;
 }
 
-/** The conversation's own latest ticket, locked ($1 tenant, $2 conversation). */
-const LATEST_OF_CONVERSATION = `SELECT * FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_of" IS NULL
+/** The conversation's own latest ticket, locked ($1 tenant, $2 conversation); follow-up tickets stand beside it. */
+const LATEST_OF_CONVERSATION = `SELECT * FROM "triage"."tickets" WHERE "tenant_id" = $1 AND "conversation_id" = $2 AND "follow_up_id" IS NULL
   ORDER BY "created_at" DESC LIMIT 1 FOR UPDATE`;
 
 export type NewTicket = Omit<
@@ -248,8 +248,8 @@ export class TicketRepository {
       `SELECT q."ord", c."recent_of_customer", t.*
          FROM unnest($1::varchar[], $2::uuid[], $3::uuid[], $4::timestamptz[]) WITH ORDINALITY AS q("q_tenant", "q_conversation", "q_customer", "q_since", "ord")
         CROSS JOIN LATERAL (SELECT count(*)::int AS "recent_of_customer" FROM "triage"."tickets" x
-                WHERE x."tenant_id" = q."q_tenant" AND x."customer_id" = q."q_customer" AND x."created_at" >= q."q_since" AND x."follow_up_of" IS NULL) c
-         LEFT JOIN LATERAL (SELECT * FROM "triage"."tickets" y WHERE y."tenant_id" = q."q_tenant" AND y."conversation_id" = q."q_conversation" AND y."follow_up_of" IS NULL
+                WHERE x."tenant_id" = q."q_tenant" AND x."customer_id" = q."q_customer" AND x."created_at" >= q."q_since" AND x."follow_up_id" IS NULL) c
+         LEFT JOIN LATERAL (SELECT * FROM "triage"."tickets" y WHERE y."tenant_id" = q."q_tenant" AND y."conversation_id" = q."q_conversation" AND y."follow_up_id" IS NULL
                 ORDER BY y."created_at" DESC LIMIT 1 FOR UPDATE) t ON true
         ORDER BY q."ord"`,
       [lookups.map((l) => l.tenantId), lookups.map((l) => l.conversationId), lookups.map((l) => l.customerId), lookups.map((l) => l.since)],
