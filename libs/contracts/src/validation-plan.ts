@@ -4,6 +4,9 @@ import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'c
 import type { ValidatorConstraintInterface } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
+/** A class of the contracts: what plainToInstance instantiates. */
+export type ContractClass = abstract new () => object;
+
 /**
  * The answer `plainToInstance` + `validateSync(…, { forbidUnknownValues: true })` gives for a plain
  * object, without building instances or error objects: every consumed event was validated that way
@@ -14,9 +17,6 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
  * value that is not a plain object) answers "not sure", and the caller takes the full path, which also
  * words the problems.
  */
-/** A class of the contracts: what plainToInstance instantiates. */
-export type ContractClass = abstract new () => object;
-
 export function passesValidation(target: ContractClass, plain: unknown): boolean {
   if (!isPlainObject(plain)) return false;
   let plan = topLevelPlans.get(target);
