@@ -18,10 +18,7 @@ export type ContractClass = abstract new () => object;
  * words the problems.
  */
 export function passesValidation(target: ContractClass, plain: unknown): boolean {
-  if (!isPlainObject(plain)) return false;
-  let plan = topLevelPlans.get(target);
-  if (!plan) topLevelPlans.set(target, (plan = planFor(target, undefined)));
-  return plan.check(plain);
+  return isPlainObject(plain) && planFor(target, undefined).check(plain);
 }
 
 type Condition = (object: object, value: unknown) => boolean;
@@ -41,13 +38,15 @@ interface PropertyPlan {
   readonly conversion: Conversion;
   readonly conditions: readonly Condition[];
   readonly calls: readonly ConstraintCall[];
-  /** The class and schema name nested values are validated against, when the property is `@ValidateNested`. */
-  readonly nested: { readonly target: ContractClass | undefined; readonly schema: string } | undefined;
+  /**
+   * For a `@ValidateNested` property, the plan of the `@Type` class its values are checked against, or
+   * `untyped`: without a `@Type` class the nested value stays a plain object, which forbidUnknownValues rejects.
+   */
+  readonly nested: ClassPlan | 'untyped' | undefined;
 }
 
 class ClassPlan {
   private properties?: readonly PropertyPlan[] | null;
-  private readonly nestedPlans = new Map<string, ClassPlan>();
 
   constructor(
     private readonly target: ContractClass,
@@ -73,31 +72,29 @@ class ClassPlan {
         args.value = value;
         // A promise or a merely truthy answer is not modelled: "not sure".
         if (call.each && Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) if (call.validator.validate(value[i], call.args) !== true) return false;
+          for (let i = 0; i < value.length; i++)
+            if (call.validator.validate(value[i], call.args) !== true) return false;
         } else if (call.validator.validate(value, call.args) !== true) return false;
       }
-      if (property.nested && value !== undefined && !this.nestedPasses(property, property.nested, value)) return false;
-    }
-    return true;
-  }
-
-  private nestedPasses(property: PropertyPlan, nested: NonNullable<PropertyPlan['nested']>, value: unknown): boolean {
-    // Without a `@Type` class the nested value stays a plain object, which forbidUnknownValues rejects.
-    if (property.conversion !== 'nested' || !nested.target) return false;
-    let plan = this.nestedPlans.get(property.name);
-    if (!plan) this.nestedPlans.set(property.name, (plan = planFor(nested.target, nested.schema)));
-    // class-validator validates an array element by element, with or without `each`.
-    if (!Array.isArray(value)) return isPlainObject(value) && plan.check(value);
-    for (let i = 0; i < value.length; i++) {
-      const element: unknown = value[i];
-      if (element !== undefined && !(isPlainObject(element) && plan.check(element))) return false;
+      if (property.nested && value !== undefined && !nestedPasses(property.nested, value)) return false;
     }
     return true;
   }
 }
 
+function nestedPasses(plan: ClassPlan | 'untyped', value: unknown): boolean {
+  if (plan === 'untyped') return false;
+  // class-validator validates an array element by element, with or without `each`.
+  if (!Array.isArray(value)) return isPlainObject(value) && plan.check(value);
+  for (let i = 0; i < value.length; i++) {
+    const element: unknown = value[i];
+    if (element !== undefined && !(isPlainObject(element) && plan.check(element))) return false;
+  }
+  return true;
+}
+
 function conditionsHold(conditions: readonly Condition[], object: object, value: unknown): boolean {
-  for (let i = 0; i < conditions.length; i++) if (!(conditions[i])(object, value)) return false;
+  for (let i = 0; i < conditions.length; i++) if (!conditions[i](object, value)) return false;
   return true;
 }
 
@@ -107,7 +104,6 @@ function convertsToItself(conversion: Conversion, value: unknown): boolean {
   return conversion !== 'unsupported' && typeof value === conversion;
 }
 
-const topLevelPlans = new Map<ContractClass, ClassPlan>();
 const plans = new Map<ContractClass, Map<string, ClassPlan>>();
 
 function planFor(target: ContractClass, targetSchema: string | undefined): ClassPlan {
@@ -138,7 +134,10 @@ function buildProperties(target: ContractClass, targetSchema: string | undefined
   if (!hasNoDefaults(target)) return null;
   const properties: PropertyPlan[] = [];
   for (const [name, own] of Object.entries(storage.groupByPropertyName(metadatas))) {
-    if (transformerMetadata.findTransformMetadatas(target, name, TransformationType.PLAIN_TO_CLASS).length > 0) return null;
+    if (
+      transformerMetadata.findTransformMetadatas(target, name, TransformationType.PLAIN_TO_CLASS).length > 0
+    )
+      return null;
     if (transformerMetadata.findExcludeMetadata(target, name)) return null;
     const { conversion, nestedClass } = conversionOf(target, name);
     const nested = own.find((m) => m.type === ValidationTypes.NESTED_VALIDATION);
@@ -155,22 +154,38 @@ function buildProperties(target: ContractClass, targetSchema: string | undefined
           validator: constraint.instance,
           each: metadata.each === true,
           validateIf: metadata.validateIf,
-          args: { targetName: target.name, property: metadata.propertyName, object: {}, value: undefined, constraints: metadata.constraints },
+          args: {
+            targetName: target.name,
+            property: metadata.propertyName,
+            object: {},
+            value: undefined,
+            constraints: metadata.constraints,
+          },
         });
       }
     }
     properties.push({
       name,
       conversion,
-      conditions: own.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION).map((m) => m.constraints[0] as Condition),
+      conditions: own
+        .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
+        .map((m) => m.constraints[0] as Condition),
       calls,
-      nested: nested ? { target: nestedClass, schema: schemaNameOf(nested) } : undefined,
+      // The nested plan builds its own properties on first use, so classes may refer to each other.
+      nested: !nested
+        ? undefined
+        : conversion === 'nested' && nestedClass
+          ? planFor(nestedClass, schemaNameOf(nested))
+          : 'untyped',
     });
   }
   return properties;
 }
 
-function conversionOf(target: ContractClass, name: string): { conversion: Conversion; nestedClass?: ContractClass } {
+function conversionOf(
+  target: ContractClass,
+  name: string,
+): { conversion: Conversion; nestedClass?: ContractClass } {
   const type = transformerMetadata.findTypeMetadata(target, name);
   if (!type) return { conversion: 'none' };
   if (type.options && Object.keys(type.options).length > 0) return { conversion: 'unsupported' };
@@ -178,7 +193,8 @@ function conversionOf(target: ContractClass, name: string): { conversion: Conver
   if (to === Number) return { conversion: 'number' };
   if (to === String) return { conversion: 'string' };
   if (to === Boolean) return { conversion: 'boolean' };
-  if (to === Date || to === Object || to === Array || typeof to !== 'function') return { conversion: 'unsupported' };
+  if (to === Date || to === Object || to === Array || typeof to !== 'function')
+    return { conversion: 'unsupported' };
   return { conversion: 'nested', nestedClass: to as ContractClass };
 }
 

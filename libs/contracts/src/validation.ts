@@ -55,8 +55,8 @@ export function parseEventThoroughly(raw: object): TypedEnvelope {
   return { ...(raw as EventEnvelope) } as unknown as TypedEnvelope;
 }
 
-/** The same decision as below for an event that is valid, without the instances and error objects; false means "look closely". */
-function passesQuickly(raw: object): boolean {
+/** parseEvent's decision for a valid event, without instances and error objects; false means "take the full path". */
+export function passesQuickly(raw: object): boolean {
   const { type, version, payload } = raw as { type?: unknown; version?: unknown; payload?: unknown };
   if (typeof type !== 'string' || !isEventType(type)) return false;
   const definition = EVENTS[type];
