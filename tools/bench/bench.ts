@@ -24,12 +24,13 @@ import { ProcSampler, withDescendants, type ProcessUsage, type SampleTarget, typ
 import { kafkaProducerLimit, postgresInsertLimit, type KafkaPerfFigures, type PgbenchFigures } from './lib/raw-limits';
 import { BenchStack, REPO_ROOT, freshTopics, infraFromEnv, livePid, postmasterPid, runId, type InfraSettings } from './lib/stack';
 import { endToEndRate, stageReport, timingOf, type StageReport } from './lib/stage-latency';
+import { BROKER, ceilingOf, DATABASE, LOAD_GENERATOR, type Ceiling, type CeilingPhase } from './lib/ceiling';
 import { fmt, round } from './lib/stats';
 import { renderTable } from './lib/table';
-import { finishCensus, startCensus, type StatementCensus } from './lib/statement-census';
+import { countersBetween, databaseCounters, finishCensus, startCensus, type DatabaseCounters, type StatementCensus } from './lib/statement-census';
 import type { InProcessFigures } from './in-process';
 
-interface PhaseResult {
+interface PhaseResult extends CeilingPhase {
   name: string;
   mode: 'warm-up' | 'fixed-rate' | 'max';
   offeredRate: number | null;
@@ -98,10 +99,10 @@ function inProcessFigures(seconds: number, sizes: number[], queries: number): Pr
 function sampleTargets(stack: BenchStack, infra: InfraSettings): SampleTarget[] {
   const targets: SampleTarget[] = stack.list().map((s) => ({ name: s.name, pids: () => (s.pid ? [s.pid] : []) }));
   const kafkaPid = livePid(join(infra.localDir, 'kafka', 'kafka.pid'));
-  if (kafkaPid) targets.push({ name: 'kafka (broker)', pids: () => [kafkaPid] });
+  if (kafkaPid) targets.push({ name: BROKER, pids: () => [kafkaPid] });
   const postmaster = postmasterPid(infra);
-  if (postmaster) targets.push({ name: 'postgres (all backends)', pids: () => withDescendants(postmaster) });
-  targets.push({ name: 'bench (load generator)', pids: () => [process.pid] });
+  if (postmaster) targets.push({ name: DATABASE, pids: () => withDescendants(postmaster) });
+  targets.push({ name: LOAD_GENERATOR, pids: () => [process.pid] });
   return targets;
 }
 
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
   let tapStats: Record<string, number> | null = null;
   let wholeRunUsage: WindowUsage | null = null;
   let census: StatementCensus | { error: string } | null = null;
+  let conflicts: DatabaseCounters | { error: string } | null = null;
   const stack = new BenchStack(infra, { basePort: cfg.basePort, groupPrefix: 'bench.', logDir: join(REPO_ROOT, 'reports', 'bench-logs') });
   const interrupted = (): void => {
     void stack.stopAll().finally(() => process.exit(130));
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     const mix = new MessageMix(id);
     const runStarted = Date.now();
     const censusStart = await startCensus(infra);
+    const countersStart = await databaseCounters(infra).catch((err: unknown) => ({ error: String(err) }));
     try {
       const runPhase = async (name: string, mode: PhaseResult['mode'], send: (onOutcome: (o: SendOutcome) => void) => Promise<SendStats>): Promise<PhaseResult> => {
         const outcomes: SendOutcome[] = [];
@@ -236,6 +239,12 @@ async function main(): Promise<void> {
         );
       }
       census = await finishCensus(infra, censusStart);
+      conflicts = isError(countersStart)
+        ? countersStart
+        : await databaseCounters(infra).then(
+            (end) => countersBetween(countersStart, end),
+            (err: unknown) => ({ error: String(err) }),
+          );
       crossCheck = await httpCrossCheck(stack, apiKey, tap);
       tapStats = { records: tap.records, redeliveries: tap.redeliveries, restarts: tap.restarts, duplicateTickets: tap.duplicateTickets().length };
     } finally {
@@ -248,7 +257,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const report = buildReport({ id, tenantId, host, infra, cfg, kafkaRaw, pgRaw, inProcess, phases, crossCheck, startup, tapStats, wholeRunUsage, census, seconds: round((Date.now() - started) / 1000, 0) });
+  const report = buildReport({ id, tenantId, host, infra, cfg, kafkaRaw, pgRaw, inProcess, phases, crossCheck, startup, tapStats, wholeRunUsage, census, conflicts, seconds: round((Date.now() - started) / 1000, 0) });
   mkdirSync(dirname(cfg.output), { recursive: true });
   writeFileSync(cfg.output, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(printReport(report) + `\nwritten to ${cfg.output}\n`);
@@ -305,6 +314,7 @@ interface ReportInput {
   tapStats: Record<string, number> | null;
   wholeRunUsage: WindowUsage | null;
   census: StatementCensus | { error: string } | null;
+  conflicts: DatabaseCounters | { error: string } | null;
   seconds: number;
 }
 
@@ -382,6 +392,8 @@ function buildReport(input: ReportInput): Record<string, unknown> & { goals: Goa
     kafkaTap: input.tapStats,
     wholeRunUsage: input.wholeRunUsage,
     databaseWork: databaseWork(input.census, input.phases),
+    databaseConflicts: input.conflicts,
+    ceiling: ceilingOf(input.phases, input.host.cores),
     goals,
   };
 }
@@ -516,11 +528,26 @@ function printReport(report: ReturnType<typeof buildReport>): string {
         whole.processes.map((u) => [u.name, fmt(u.cpuAvgPercent), fmt(u.cpuPeakPercent), perMessage(u), fmt(u.rssAvgMb), fmt(u.rssPeakMb)]),
       ),
     );
-    const ours = whole.processes.filter((u) => u.name !== 'bench (load generator)' && u.cpuSeconds !== null);
+    const ours = whole.processes.filter((u) => u.name !== LOAD_GENERATOR && u.cpuSeconds !== null);
     if (accepted > 0 && ours.length > 0) {
       const totalMs = (ours.reduce((t, u) => t + (u.cpuSeconds ?? 0), 0) * 1000) / accepted;
       out.push(`CPU per accepted message, services, broker and database together: ${fmt(totalMs, 2)} ms (${fmt(accepted)} messages, warm-up included)`);
     }
+  }
+  const ceiling = report['ceiling'] as Ceiling | null;
+  if (ceiling) {
+    out.push(
+      `In the phase that carried the most (${ceiling.phase}): ${fmt(ceiling.cpuMsPerMessage, 2)} ms of CPU a message, a ceiling of ${fmt(ceiling.messagesPerSecond)} msg/s on ${ceiling.cores} cores; ` +
+        `the broker and PostgreSQL alone took ${fmt(ceiling.infrastructureCpuMsPerMessage, 2)} ms, ${fmt(ceiling.infrastructureOnlyMessagesPerSecond)} msg/s were the four services free`,
+    );
+  }
+  const conflicts = report['databaseConflicts'] as DatabaseCounters | { error: string } | null;
+  if (conflicts && isError(conflicts)) out.push('', `Database conflicts: not counted (${conflicts.error})`);
+  else if (conflicts) {
+    out.push(
+      '',
+      `Database conflicts of the load phases (pg_stat_database): ${fmt(conflicts.deadlocks)} deadlocks, ${fmt(conflicts.rollbacks)} of ${fmt(conflicts.transactions)} transactions rolled back`,
+    );
   }
   const work = report['databaseWork'] as DatabaseWork | { error: string } | null;
   if (work && isError(work)) out.push('', `Database work: not counted (${work.error})`);

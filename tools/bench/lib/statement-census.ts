@@ -16,6 +16,36 @@ export interface StatementCensus {
 
 export type CensusStart = { readonly available: true; readonly transactionsBefore: number } | { readonly available: false; readonly reason: string };
 
+/** Counters of the whole database from `pg_stat_database`, readable on any server the superuser reaches. */
+export interface DatabaseCounters {
+  readonly transactions: number;
+  readonly rollbacks: number;
+  readonly deadlocks: number;
+}
+
+/**
+ * What the load phases cost the database in failed work: a deadlock stalls both transactions for
+ * `deadlock_timeout` and makes a consumer redo its chunk event by event, so the count belongs next to
+ * the throughput figures. Rollbacks also count refused requests and chunks retried one by one.
+ */
+export async function databaseCounters(infra: InfraSettings): Promise<DatabaseCounters> {
+  const client = superuserClient(infra);
+  await client.connect();
+  try {
+    return await countersOf(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function countersBetween(before: DatabaseCounters, after: DatabaseCounters): DatabaseCounters {
+  return {
+    transactions: after.transactions - before.transactions,
+    rollbacks: after.rollbacks - before.rollbacks,
+    deadlocks: after.deadlocks - before.deadlocks,
+  };
+}
+
 /**
  * Counts the database work of the load phases with `pg_stat_statements` (loaded on the bench's own
  * PostgreSQL): statements and transactions per accepted message are what the pipeline's round trips
@@ -65,8 +95,15 @@ export async function finishCensus(infra: InfraSettings, start: CensusStart, top
 }
 
 async function transactions(client: ReturnType<typeof superuserClient>): Promise<number> {
-  const r = await client.query<{ n: string }>(
-    `SELECT ("xact_commit" + "xact_rollback")::text AS n FROM pg_stat_database WHERE "datname" = current_database()`,
+  return (await countersOf(client)).transactions;
+}
+
+async function countersOf(client: ReturnType<typeof superuserClient>): Promise<DatabaseCounters> {
+  const r = await client.query<{ commits: string; rollbacks: string; deadlocks: string }>(
+    `SELECT "xact_commit"::text AS commits, "xact_rollback"::text AS rollbacks, "deadlocks"::text AS deadlocks
+       FROM pg_stat_database WHERE "datname" = current_database()`,
   );
-  return Number(r.rows[0]?.n ?? 0);
+  const row = r.rows[0];
+  const rollbacks = Number(row?.rollbacks ?? 0);
+  return { transactions: Number(row?.commits ?? 0) + rollbacks, rollbacks, deadlocks: Number(row?.deadlocks ?? 0) };
 }
