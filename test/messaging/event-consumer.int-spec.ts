@@ -20,7 +20,7 @@ describe('EventConsumer', () => {
   const tenantId = `t-consumer-${suffix}`;
   // Topics of the test's own: nothing else publishes to them, so every record on them is ours.
   const topicOf = (name: string): TopicName => `test.event-consumer.${suffix}.${name}` as TopicName;
-  const names = ['ordered', 'mixed', 'single', 'shared', 'spread'];
+  const names = ['ordered', 'mixed', 'single', 'shared', 'spread', 'tenants'];
   const partitionsOf = (name: string): number => (name === 'spread' ? 6 : 1);
   let kafka: Kafka;
   let admin: Admin;
@@ -65,8 +65,8 @@ describe('EventConsumer', () => {
     await dataSource?.destroy();
   });
 
-  function envelope(): EventEnvelope {
-    return { ...loadFixture('synonyms.changed'), id: randomUUID(), tenantId, aggregateId: tenantId };
+  function envelope(tenant = tenantId): EventEnvelope {
+    return { ...loadFixture('synonyms.changed'), id: randomUUID(), tenantId: tenant, aggregateId: tenant };
   }
 
   async function publish(name: string, events: Array<EventEnvelope | string>): Promise<void> {
@@ -77,7 +77,14 @@ describe('EventConsumer', () => {
   }
 
   /** Records each event it handles, with how many events of its consumer were already written: earlier writes of its chunk included. */
-  async function startConsumer(name: string, failFor: ReadonlySet<string>, outcomes: string[], batchSize?: number, topic = topicOf(name)): Promise<EventConsumer> {
+  async function startConsumer(
+    name: string,
+    failFor: ReadonlySet<string>,
+    outcomes: string[],
+    batchSize?: number,
+    topic = topicOf(name),
+    tenantsActedFor?: (tenantIds: readonly string[]) => Promise<ReadonlySet<string>>,
+  ): Promise<EventConsumer> {
     const observer: ConsumerObserver = { processed: (_c, _t, outcome) => void outcomes.push(outcome) };
     const dlq = kafka.producer({ allowAutoTopicCreation: false });
     producers.push(dlq);
@@ -96,6 +103,7 @@ describe('EventConsumer', () => {
         schema,
         maxAttempts: 2,
         batchSize,
+        tenantsActedFor,
         handlers: {
           'synonyms.changed': async (event, { manager }) => {
             if (failFor.has(event.id)) throw new PermanentEventError(`refused ${event.id}`);
@@ -116,8 +124,8 @@ describe('EventConsumer', () => {
     return consumer;
   }
 
-  async function handled(name: string): Promise<Array<{ event_id: string; seen_before: number }>> {
-    return dataSource.query(`SELECT "event_id", "seen_before" FROM "${schema}"."handled" WHERE "consumer" = $1 ORDER BY "seq"`, [name]);
+  async function handled(name: string): Promise<Array<{ event_id: string; seen_before: number; tenant_id: string }>> {
+    return dataSource.query(`SELECT "event_id", "seen_before", "tenant_id" FROM "${schema}"."handled" WHERE "consumer" = $1 ORDER BY "seq"`, [name]);
   }
 
   /** How many transactions wrote a consumer's inbox rows: `xmin` is the id of the transaction that inserted a row. */
@@ -241,5 +249,54 @@ describe('EventConsumer', () => {
     await eventually(async () => expect((await handled('single')).map((r) => r.event_id)).toEqual(expected), { timeoutMs: 60_000 });
     expect((await handled('single')).map((r) => r.seen_before)).toEqual(expected.map((_, i) => i));
     expect(await transactions('single')).toBe(expected.length);
+  });
+
+  it('passes over the records of tenants it does not act for, unread, and reads the whole chunk when it cannot tell', async () => {
+    const [actedFor, other, unnamed] = ['acted', 'other', 'unnamed'].map((t) => `${tenantId}-${t}`);
+    const mine = Array.from({ length: 6 }, () => envelope(actedFor));
+    const others = Array.from({ length: 6 }, () => envelope(other));
+    // Broken, but of a tenant the consumer does not act for: not its to judge.
+    const othersBroken = JSON.stringify({ ...envelope(other), payload: { groups: -1 } });
+    const withoutHeader = envelope(unnamed);
+    const record = (value: string, tenant: string | null): { key: string; value: string; headers?: Record<string, string> } =>
+      tenant === null ? { key: 'k', value } : { key: 'k', value, headers: { 'tenant-id': tenant } };
+    const records = [
+      ...mine.slice(0, 3).map((e) => record(JSON.stringify(e), actedFor)),
+      ...others.slice(0, 3).map((e) => record(JSON.stringify(e), other)),
+      record(othersBroken, other),
+      record(JSON.stringify(withoutHeader), null),
+      ...others.slice(3).map((e) => record(JSON.stringify(e), other)),
+      ...mine.slice(3).map((e) => record(JSON.stringify(e), actedFor)),
+    ];
+    await producer.send({ topic: topicOf('tenants'), messages: records });
+
+    const asked: string[][] = [];
+    const outcomes: string[] = [];
+    await startConsumer('tenants', new Set(), outcomes, 50, topicOf('tenants'), async (tenantIds) => {
+      asked.push([...tenantIds].sort());
+      return new Set([actedFor]);
+    });
+    const expected = [...mine.slice(0, 3), withoutHeader, ...mine.slice(3)].map((e) => e.id);
+    await eventually(async () => expect((await handled('tenants')).map((r) => r.event_id)).toEqual(expected), { timeoutMs: 60_000 });
+    // Every record passed: the offsets reach the end of the partition.
+    await eventually(async () => {
+      const [committed] = await admin.fetchOffsets({ groupId: `tenants-${suffix}`, topics: [topicOf('tenants')] });
+      expect(committed.partitions.map((p) => p.offset)).toEqual([String(records.length)]);
+    }, { timeoutMs: 30_000 });
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((names) => names.every((n) => n === actedFor || n === other))).toBe(true);
+    const inboxOfOther: Array<{ n: number }> = await dataSource.query(
+      `SELECT count(*)::int AS n FROM "${schema}"."inbox" WHERE "consumer" = $1 AND "tenant_id" = $2`,
+      [`tenants-${suffix}`, other],
+    );
+    expect(inboxOfOther[0].n).toBe(0);
+    expect(outcomes).toEqual(expected.map(() => 'ok'));
+
+    // The same records when the question fails: every one read, the broken one dead-lettered.
+    const fallback: string[] = [];
+    await startConsumer('tenants-unsure', new Set(), fallback, 50, topicOf('tenants'), () => Promise.reject(new Error('database unreachable')));
+    const all = [...mine.slice(0, 3), ...others.slice(0, 3), withoutHeader, ...others.slice(3), ...mine.slice(3)].map((e) => e.id);
+    await eventually(async () => expect((await handled('tenants-unsure')).map((r) => r.event_id)).toEqual(all), { timeoutMs: 60_000 });
+    await eventually(() => expect(fallback.filter((o) => o === 'dead-lettered')).toHaveLength(1), { timeoutMs: 30_000 });
   });
 });

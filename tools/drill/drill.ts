@@ -27,6 +27,7 @@ import { DeadLetterWatcher, subscriptionsByTopic } from './lib/dead-letters';
 import { hostileRequests, operationsOf, type HostileRequest } from './lib/hostile';
 import { currentPostgresPlan, infraScript, kafkaStartedByUs, restartPostgres } from './lib/infra-control';
 import { backlogTotal, pipelineBacklog, type Backlog } from './lib/pipeline-backlog';
+import { CrmSink } from './lib/crm-sink';
 import { POISON_KINDS, poisonKeyPrefix, poisonRecords, type PoisonKind } from './lib/poison';
 import { serverSideWarnings } from './lib/server-warnings';
 
@@ -105,6 +106,9 @@ async function main(): Promise<void> {
   stack.migrate();
   await stack.startAll();
   const apiKey = await stack.provisionTenant(tenantId);
+  const crm = new CrmSink();
+  const subscription = await stack.services.ingestion.http.json('POST', '/v1/webhooks', apiKey, { url: await crm.start(), eventTypes: ['*'], description: 'the drill tenant CRM' });
+  if (subscription.status !== 201) throw new Error(`the drill CRM's webhook subscription was refused: ${subscription.status} ${subscription.body.toString('utf8').slice(0, 300)}`);
   const tap = new KafkaTap(infra.kafkaBrokers, tenantId, `${groupPrefix}tap.${id}`);
   await tap.start();
   const dlq = new DeadLetterWatcher(
@@ -420,6 +424,7 @@ async function main(): Promise<void> {
   const tapSummary = { records: tap.records, redeliveries: tap.redeliveries, restarts: tap.restarts, duplicateTicketsSeen: tap.duplicateTickets().length, settleWaitS: round(settle.waitedMs / 1000, 1), notSeenOnKafka: settle.remaining };
   await tap.stop();
   await dlq.stop();
+  await crm.stop();
   client.close();
   log('stopping the services');
   await stack.stopAll();
@@ -478,6 +483,7 @@ async function main(): Promise<void> {
     ticketedDespiteAnswer,
     ownEventsDeadLettered: ownDeadLetters.slice(0, 20),
     kafkaTap: tapSummary,
+    crmWebhooks: crm.figures(),
     finalHealth,
     crashes,
   };
@@ -544,6 +550,7 @@ function printReport(
     poison: Array<Record<string, unknown>>;
     hostileFailures: HostileFailure[];
     kafkaTap: Record<string, number>;
+    crmWebhooks: { deliveries: number; events: number };
     finalHealth: Record<ServiceName, { ok: boolean; detail: string }>;
   },
   ledger: Accounting,
@@ -609,6 +616,7 @@ function printReport(
     '',
     `Kafka tap: ${report.kafkaTap['records'] ?? 0} records read, ${report.kafkaTap['redeliveries'] ?? 0} redelivered events, ${report.kafkaTap['duplicateTicketsSeen'] ?? 0} messages with two ticket.created`,
   );
+  out.push(`CRM webhooks of the drill tenant (every event type): ${report.crmWebhooks.deliveries} deliveries received, ${report.crmWebhooks.events} distinct events`);
   out.push(`Health at the end: ${SERVICE_NAMES.map((n) => `${n} ${report.finalHealth[n].ok ? 'ready' : `NOT READY (${report.finalHealth[n].detail})`}`).join(', ')}`);
   for (const [status, sample] of Object.entries(report.load.errorSamples)) out.push(`load answer ${status}, e.g.: ${sample.replace(/\s+/g, ' ').slice(0, 200)}`);
   out.push('', report.passed ? 'DRILL PASSED' : `DRILL FAILED:\n  ${report.failures.join('\n  ')}`);

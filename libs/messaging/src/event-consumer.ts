@@ -4,7 +4,7 @@ import {
   isEventType, parseEvent, type EventEnvelope, type EventType, type PayloadOf, type TopicName,
 } from '@helpdesk/contracts';
 import { isTransientDatabaseError } from '@helpdesk/persistence';
-import { runWithCorrelation } from './correlation';
+import { HEADER_TENANT_ID, runWithCorrelation } from './correlation';
 import { sendToDeadLetter } from './dead-letter';
 import type { RelayLogger } from './outbox-relay';
 import { recentlyValidatedEvents } from './validated-events';
@@ -83,6 +83,14 @@ export interface EventConsumerOptions {
    * one record is there made fetch requests, not records, the broker's and the client's main cost.
    */
   fetchMaxWaitMs?: number;
+  /**
+   * The tenants this consumer acts for, asked once a chunk with the tenants its records name in their
+   * `tenant-id` header. Records of any other tenant are passed over unread (no validation, no
+   * transaction, no inbox row) and their offsets committed: a consumer that acts for few tenants (CRM
+   * webhooks) then costs nothing for the rest. A record without the header is read as usual, and so is
+   * the whole chunk when the question fails.
+   */
+  tenantsActedFor?: (tenantIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 /** Bytes a fetch waits for (up to `fetchMaxWaitMs`): about a chunk of typical events (~650 bytes each). */
@@ -108,6 +116,13 @@ interface GatheredBatch {
   payload: EachBatchPayload;
   resolve: () => void;
   reject: (err: unknown) => void;
+}
+
+function headerText(message: KafkaMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined || first === null) return undefined;
+  return typeof first === 'string' ? first : first.toString('utf8');
 }
 
 function* chunksOf<T>(items: readonly T[], size: number): Generator<T[]> {
@@ -258,7 +273,8 @@ export class EventConsumer {
     }
   }
 
-  private async handleChunk(records: ReadonlyArray<{ payload: EachBatchPayload; message: KafkaMessage }>, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleChunk(chunk: ReadonlyArray<{ payload: EachBatchPayload; message: KafkaMessage }>, heartbeat: () => Promise<void>): Promise<void> {
+    const records = await this.ofTenantsActedFor(chunk);
     const ready: ReadyEvent[] = [];
     for (const { payload, message } of records) {
       const item = await this.prepare(payload.batch.topic, payload.batch.partition, message);
@@ -278,6 +294,25 @@ export class EventConsumer {
       await this.handle(item, heartbeat);
       await heartbeat().catch(() => undefined);
     }
+  }
+
+  private async ofTenantsActedFor<R extends { message: KafkaMessage }>(records: readonly R[]): Promise<readonly R[]> {
+    const ask = this.options.tenantsActedFor;
+    if (!ask) return records;
+    const tenants = records.map(({ message }) => headerText(message, HEADER_TENANT_ID));
+    const named = [...new Set(tenants.filter((t): t is string => t !== undefined))];
+    if (named.length === 0) return records;
+    let actedFor: ReadonlySet<string>;
+    try {
+      actedFor = await ask(named);
+    } catch (err) {
+      this.logger.warn('could not tell which tenants the consumer acts for; reading the whole chunk', { consumer: this.options.name, err: String(err) });
+      return records;
+    }
+    return records.filter((_, i) => {
+      const tenant = tenants[i];
+      return tenant === undefined || actedFor.has(tenant);
+    });
   }
 
   /**

@@ -91,7 +91,7 @@ async function publish(
   type: EventType,
   aggregateId: string,
   payload: Json,
-  options: { id?: string; occurredAt?: string } = {},
+  options: { id?: string; occurredAt?: string; tenantId?: string } = {},
 ): Promise<Published> {
   if (!producer) {
     const kafka = new Kafka({ brokers: testInfrastructure().kafkaBrokers, clientId: 'ingestion-webhook-tests', logLevel: logLevel.NOTHING });
@@ -103,14 +103,16 @@ async function publish(
   const envelope = {
     ...fixture,
     id: options.id ?? randomUUID(),
-    tenantId: tenant,
+    tenantId: options.tenantId ?? tenant,
     aggregateId,
     correlationId: randomUUID(),
     occurredAt: options.occurredAt ?? new Date().toISOString(),
     payload: body,
   };
   // One event at a time, keyed like the producer: the partition's order is the publishing order.
-  await producer.send({ topic: EVENTS[type].topic, acks: -1, messages: [{ key: aggregateId, value: JSON.stringify(envelope) }] });
+  // With the headers the outbox relay sets.
+  const headers = { 'event-type': envelope.type, 'tenant-id': envelope.tenantId, 'correlation-id': envelope.correlationId };
+  await producer.send({ topic: EVENTS[type].topic, acks: -1, messages: [{ key: aggregateId, value: JSON.stringify(envelope), headers }] });
   return { id: envelope.id, type, aggregateId, occurredAt: envelope.occurredAt, payload: envelope.payload };
 }
 
@@ -350,6 +352,25 @@ describe('deliveries', () => {
     hitsAt('/crm/all').forEach(expectSigned);
     for (const s of [everything, customersOnly, paused])
       expect((await svc.call(`/v1/webhooks/${String(s.id)}`, { method: 'DELETE', key })).status).toBe(204);
+  });
+
+  it('pass over the events of tenants without a subscription: no inbox row, nothing queued', async () => {
+    const everything = await subscribe('/crm/all-again', ['*']);
+    const ticketId = randomUUID();
+    const unsubscribed = `${tenant}-none`;
+    const passed = await publish('survey.completed', ticketId, { ticketId }, { tenantId: unsubscribed });
+    // Same key, same partition: once this one is delivered, the one before it was consumed.
+    const last = await publish('complaint.received', ticketId, { ticketId });
+    await expectEventually(() => expect(hitsAt('/crm/all-again').map((h) => h.eventId)).toEqual([last.id]));
+
+    const inbox = await query<{ event_id: string }>(
+      `SELECT "event_id" FROM "ingestion"."inbox" WHERE "consumer" LIKE '%ingestion.crm-webhooks' AND "event_id" = ANY($1::uuid[])`,
+      [[passed.id, last.id]],
+    );
+    expect(inbox.map((r) => r.event_id)).toEqual([last.id]);
+    const queued = await query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "ingestion"."webhook_deliveries" WHERE "tenant_id" = $1`, [unsubscribed]);
+    expect(queued[0].n).toBe(0);
+    expect((await svc.call(`/v1/webhooks/${String(everything.id)}`, { method: 'DELETE', key })).status).toBe(204);
   });
 });
 

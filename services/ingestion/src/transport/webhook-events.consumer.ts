@@ -29,6 +29,7 @@ export class WebhookEventsConsumer implements OnModuleInit {
       background: true,
       topics: [...WEBHOOK_TOPICS],
       handlers,
+      tenantsActedFor: (tenantIds) => this.enqueue.tenantsSubscribed(tenantIds),
     });
   }
 }

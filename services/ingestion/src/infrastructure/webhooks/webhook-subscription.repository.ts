@@ -73,6 +73,15 @@ export class WebhookSubscriptionRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
+  /** Those of the tenants with an active subscription: only their events can become deliveries. */
+  async tenantsSubscribed(tenantIds: readonly string[]): Promise<Set<string>> {
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT "tenant_id" FROM ${S} WHERE "tenant_id" = ANY($1::varchar[]) AND "active"`,
+      [tenantIds],
+    );
+    return new Set(rows.map((r) => r.tenant_id));
+  }
+
   /** Oldest first, keyset-paged by (created_at, id). */
   async list(tenantId: string, limit: number, after: CursorPosition | null): Promise<StoredWebhookSubscription[]> {
     const rows: SubscriptionRow[] = await this.dataSource.query(
