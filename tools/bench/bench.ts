@@ -24,7 +24,7 @@ import { ProcSampler, withDescendants, type ProcessUsage, type SampleTarget, typ
 import { kafkaProducerLimit, postgresInsertLimit, type KafkaPerfFigures, type PgbenchFigures } from './lib/raw-limits';
 import { BenchStack, REPO_ROOT, freshTopics, infraFromEnv, livePid, postmasterPid, runId, type InfraSettings } from './lib/stack';
 import { endToEndRate, stageReport, timingOf, type StageReport } from './lib/stage-latency';
-import { BROKER, ceilingOf, DATABASE, LOAD_GENERATOR, type Ceiling, type CeilingPhase } from './lib/ceiling';
+import { BROKER, ceilingOf, cpuMsPerMessage, DATABASE, LOAD_GENERATOR, type Ceiling, type CeilingPhase } from './lib/ceiling';
 import { fmt, round } from './lib/stats';
 import { renderTable } from './lib/table';
 import { countersBetween, databaseCounters, finishCensus, startCensus, type DatabaseCounters, type StatementCensus } from './lib/statement-census';
@@ -391,7 +391,7 @@ function buildReport(input: ReportInput): Record<string, unknown> & { goals: Goa
     httpCrossCheck: input.crossCheck,
     kafkaTap: input.tapStats,
     wholeRunUsage: input.wholeRunUsage,
-    databaseWork: databaseWork(input.census, input.phases),
+    databaseWork: databaseWork(input.census, input.conflicts, input.phases),
     databaseConflicts: input.conflicts,
     ceiling: ceilingOf(input.phases, input.host.cores),
     goals,
@@ -400,25 +400,31 @@ function buildReport(input: ReportInput): Record<string, unknown> & { goals: Goa
 
 interface DatabaseWork {
   statements: number;
-  transactions: number;
+  /** From pg_stat_database, as the conflicts are: null when those counters could not be read. */
+  transactions: number | null;
   executionMs: number;
   acceptedMessages: number;
   statementsPerMessage: number;
-  transactionsPerMessage: number;
+  transactionsPerMessage: number | null;
   top: Array<{ calls: number; perMessage: number; totalMs: number; query: string }>;
 }
 
-function databaseWork(census: StatementCensus | { error: string } | null, phases: readonly PhaseResult[]): DatabaseWork | { error: string } | null {
+function databaseWork(
+  census: StatementCensus | { error: string } | null,
+  counters: DatabaseCounters | { error: string } | null,
+  phases: readonly PhaseResult[],
+): DatabaseWork | { error: string } | null {
   if (census === null || isError(census)) return census;
   const accepted = phases.reduce((n, p) => n + p.accepted, 0);
   const per = (n: number): number => (accepted > 0 ? round(n / accepted, 2) : 0);
+  const transactions = counters === null || isError(counters) ? null : counters.transactions;
   return {
     statements: census.statements,
-    transactions: census.transactions,
+    transactions,
     executionMs: census.executionMs,
     acceptedMessages: accepted,
     statementsPerMessage: per(census.statements),
-    transactionsPerMessage: per(census.transactions),
+    transactionsPerMessage: transactions === null ? null : per(transactions),
     top: census.top.map((r) => ({ calls: r.calls, perMessage: per(r.calls), totalMs: Math.round(r.totalMs), query: r.query })),
   };
 }
@@ -528,10 +534,10 @@ function printReport(report: ReturnType<typeof buildReport>): string {
         whole.processes.map((u) => [u.name, fmt(u.cpuAvgPercent), fmt(u.cpuPeakPercent), perMessage(u), fmt(u.rssAvgMb), fmt(u.rssPeakMb)]),
       ),
     );
-    const ours = whole.processes.filter((u) => u.name !== LOAD_GENERATOR && u.cpuSeconds !== null);
-    if (accepted > 0 && ours.length > 0) {
-      const totalMs = (ours.reduce((t, u) => t + (u.cpuSeconds ?? 0), 0) * 1000) / accepted;
-      out.push(`CPU per accepted message, services, broker and database together: ${fmt(totalMs, 2)} ms (${fmt(accepted)} messages, warm-up included)`);
+    if (accepted > 0 && whole.processes.some((u) => u.name !== LOAD_GENERATOR && u.cpuSeconds !== null)) {
+      out.push(
+        `CPU per accepted message, services, broker and database together: ${fmt(cpuMsPerMessage(whole.processes, accepted), 2)} ms (${fmt(accepted)} messages, warm-up included)`,
+      );
     }
   }
   const ceiling = report['ceiling'] as Ceiling | null;

@@ -4,7 +4,7 @@ import {
   isEventType, parseEvent, type EventEnvelope, type EventType, type PayloadOf, type TopicName,
 } from '@helpdesk/contracts';
 import { isTransientDatabaseError } from '@helpdesk/persistence';
-import { HEADER_TENANT_ID, runWithCorrelation } from './correlation';
+import { HEADER_TENANT_ID, headerText, runWithCorrelation } from './correlation';
 import { sendToDeadLetter } from './dead-letter';
 import type { RelayLogger } from './outbox-relay';
 import { recentlyValidatedEvents } from './validated-events';
@@ -116,13 +116,6 @@ interface GatheredBatch {
   payload: EachBatchPayload;
   resolve: () => void;
   reject: (err: unknown) => void;
-}
-
-function headerText(message: KafkaMessage, name: string): string | undefined {
-  const value = message.headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  if (first === undefined || first === null) return undefined;
-  return typeof first === 'string' ? first : first.toString('utf8');
 }
 
 function* chunksOf<T>(items: readonly T[], size: number): Generator<T[]> {

@@ -29,6 +29,12 @@ export interface Ceiling {
   infrastructureOnlyMessagesPerSecond: number;
 }
 
+/** CPU ms per accepted message of the sampled processes, the load generator left out. */
+export function cpuMsPerMessage(processes: readonly ProcessUsage[], accepted: number): number {
+  const ours = processes.filter((u) => u.name !== LOAD_GENERATOR);
+  return (ours.reduce((t, u) => t + (u.cpuSeconds ?? 0), 0) * 1000) / accepted;
+}
+
 /**
  * The throughput this machine's cores allow at the CPU each message cost in the phase that carried the
  * most. Separating the broker and the database shows how far any change to the services alone can go.
@@ -39,11 +45,10 @@ export function ceilingOf(phases: readonly CeilingPhase[], cores: number): Ceili
     .reduce<CeilingPhase | null>((b, p) => (b === null || (p.endToEndPerSecond ?? 0) > (b.endToEndPerSecond ?? 0) ? p : b), null);
   if (!best) return null;
   const accepted = best.accepted;
-  const measured = best.usage.processes.filter((u) => u.name !== LOAD_GENERATOR && u.cpuSeconds !== null);
-  const msPer = (list: readonly ProcessUsage[]): number => (list.reduce((t, u) => t + (u.cpuSeconds ?? 0), 0) * 1000) / accepted;
-  const all = msPer(measured);
-  const infra = msPer(measured.filter((u) => INFRASTRUCTURE.has(u.name)));
-  if (all <= 0 || infra <= 0) return null;
+  const all = cpuMsPerMessage(best.usage.processes, accepted);
+  const infra = cpuMsPerMessage(best.usage.processes.filter((u) => INFRASTRUCTURE.has(u.name)), accepted);
+  // The broker and database are part of everything: without them sampled there is no ceiling to give.
+  if (infra <= 0) return null;
   return {
     cores,
     phase: best.name,

@@ -8,13 +8,12 @@ export interface StatementRow {
 
 export interface StatementCensus {
   readonly statements: number;
-  readonly transactions: number;
   readonly executionMs: number;
   /** The most frequent statements, whitespace collapsed. */
   readonly top: readonly StatementRow[];
 }
 
-export type CensusStart = { readonly available: true; readonly transactionsBefore: number } | { readonly available: false; readonly reason: string };
+export type CensusStart = { readonly available: true } | { readonly available: false; readonly reason: string };
 
 /** Counters of the whole database from `pg_stat_database`, readable on any server the superuser reaches. */
 export interface DatabaseCounters {
@@ -61,7 +60,7 @@ export async function startCensus(infra: InfraSettings): Promise<CensusStart> {
     if (!loaded.rows[0]?.loaded) return { available: false, reason: 'pg_stat_statements is not in shared_preload_libraries of this PostgreSQL' };
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await client.query('SELECT pg_stat_statements_reset()');
-    return { available: true, transactionsBefore: await transactions(client) };
+    return { available: true };
   } catch (err) {
     return { available: false, reason: err instanceof Error ? err.message : String(err) };
   } finally {
@@ -83,7 +82,6 @@ export async function finishCensus(infra: InfraSettings, start: CensusStart, top
     const all = rows.rows.map((r) => ({ calls: Number(r.calls), totalMs: Number(r.total_ms), query: r.query.replace(/\s+/g, ' ').trim() }));
     return {
       statements: all.reduce((n, r) => n + r.calls, 0),
-      transactions: (await transactions(client)) - start.transactionsBefore,
       executionMs: Math.round(all.reduce((n, r) => n + r.totalMs, 0)),
       top: all.slice(0, topN),
     };
@@ -92,10 +90,6 @@ export async function finishCensus(infra: InfraSettings, start: CensusStart, top
   } finally {
     await client.end();
   }
-}
-
-async function transactions(client: ReturnType<typeof superuserClient>): Promise<number> {
-  return (await countersOf(client)).transactions;
 }
 
 async function countersOf(client: ReturnType<typeof superuserClient>): Promise<DatabaseCounters> {

@@ -1,4 +1,5 @@
 import { AssignerProtocol, Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { headerText } from '@helpdesk/messaging';
 import { TailConsumer } from '../../bench/lib/tail-consumer';
 
 export interface DeadLetter {
@@ -10,12 +11,7 @@ export interface DeadLetter {
   at: number;
 }
 
-function header(message: KafkaMessage, name: string): string {
-  const v = message.headers?.[name];
-  if (v === undefined) return '';
-  const first = Array.isArray(v) ? v[0] : v;
-  return first === undefined ? '' : Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-}
+const header = (message: KafkaMessage, name: string): string => headerText(message, name) ?? '';
 
 function tenantOf(message: KafkaMessage): string | null {
   const fromHeader = header(message, 'tenant-id');
